@@ -1,0 +1,46 @@
+// Stage output folders keyed by what determines them.
+//
+// A stage's folder is ROOT/<stage>-<key>, key = 16 hex digits of a hash of
+// the stage name, its version, its config sections' resolved text and its
+// inputs' keys. A folder counts as finished only when it holds the COMPLETE
+// marker. Work happens in ROOT/.tmp.<stage>-<key>.<pid>; Commit() writes the
+// marker last and renames the folder into place, so a crash or kill at any
+// moment leaves either nothing or a temporary folder that is never trusted.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace jsqa {
+
+constexpr char kCompleteMarker[] = "COMPLETE";
+
+std::string ArtifactKey(const std::string& stage, int version, const std::string& settings_text,
+                        const std::vector<std::string>& input_keys);
+
+class ArtifactCache {
+ public:
+  explicit ArtifactCache(std::string root);
+
+  const std::string& root() const { return root_; }
+  std::string FinalPath(const std::string& stage, const std::string& key) const;
+  // True when the final folder exists with its marker.
+  bool IsComplete(const std::string& stage, const std::string& key) const;
+  // A fresh temporary folder for (stage, key); first removes temporary
+  // folders of the same (stage, key) left by processes no longer alive.
+  std::string BeginTemporary(const std::string& stage, const std::string& key) const;
+  // Marks the temporary folder complete and renames it to the final path,
+  // replacing an older final folder (e.g. under --force).
+  std::string Commit(const std::string& temporary, const std::string& stage,
+                     const std::string& key) const;
+  // Removes a temporary folder after a failure.
+  void Discard(const std::string& temporary) const;
+  // Points ROOT/<stage> (a relative symlink) at the final folder, atomically:
+  // the stable name users and scripts open.
+  void LinkLatest(const std::string& stage, const std::string& key) const;
+
+ private:
+  std::string root_;
+};
+
+}  // namespace jsqa

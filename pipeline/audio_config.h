@@ -1,0 +1,27 @@
+// [audio]: how files become the model's input: mono at one sample rate.
+#pragma once
+
+#include <string>
+
+#include "augment/audio_io.h"
+#include "augment/resampler.h"
+#include "pipeline/config.h"
+
+namespace jsqa {
+
+struct AudioConfig : ConfigSection {
+  int sample_rate = 16000;               // Hz, what every stage works at
+  std::string channel_mode = "downmix";  // downmix | pick
+  int channel = 0;                       // 0-based, with channel_mode = pick
+  std::string resampler = "soxr";        // soxr | libsamplerate
+  std::string resampler_quality;         // engine's names; empty: engine default
+
+  void Register(po::options_description& options, const std::string& prefix) override;
+  void Validate(const std::string& prefix) const override;
+  std::string ToString() const override;
+
+  ReadArgs Read() const;
+  ResampleArgs Resampling() const;
+};
+
+}  // namespace jsqa

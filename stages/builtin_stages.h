@@ -1,0 +1,13 @@
+// The stages and config sections this build knows, registered explicitly.
+#pragma once
+
+#include "pipeline/config.h"
+#include "pipeline/stage_registry.h"
+
+namespace jsqa {
+
+void RegisterBuiltinStages(StageRegistry& registry);
+// Adds every config section ([run], [corpus], and each stage's own).
+void AddConfigSections(Config& config);
+
+}  // namespace jsqa

@@ -1,0 +1,36 @@
+// The prepare stage: indexes the configured corpora into item manifests.
+//
+// Outputs (in the stage folder):
+//   speech.tsv  LibriSpeech utterances      (pipeline/item_manifest.h)
+//   noise.tsv   CHiME-3 background files
+//   nisqa.tsv   NISQA files with their MOS
+//   skipped.tsv every file or CSV row passed over, with the reason
+#pragma once
+
+#include "pipeline/config.h"
+#include "pipeline/stage.h"
+
+namespace jsqa {
+
+struct PrepareConfig : ConfigSection {
+  // "header": read each file's header (fast); "decode": decode every file
+  // fully, catching truncated files and NaN/Inf samples before training does.
+  std::string check = "header";
+  double min_seconds = 0.1;  // shorter files are skipped
+
+  void Register(po::options_description& options, const std::string& prefix) override;
+  void Validate(const std::string& prefix) const override;
+  std::string ToString() const override;
+};
+
+class PrepareStage : public Stage {
+ public:
+  std::string Name() const override { return "prepare"; }
+  std::string Description() const override {
+    return "index LibriSpeech, CHiME-3 and NISQA into manifests (id, path, duration, rate)";
+  }
+  std::vector<std::string> ConfigSections() const override { return {"corpus", "prepare"}; }
+  void Run(StageContext& context) const override;
+};
+
+}  // namespace jsqa

@@ -1,0 +1,126 @@
+#include "pipeline/config.h"
+
+#include <gtest/gtest.h>
+
+#include "augment/error.h"
+#include "tests/test_support.h"
+
+namespace jsqa {
+namespace {
+
+struct ToySection : ConfigSection {
+  double snr_min_db = 0.0;
+  int threads = 2;
+  std::string mode = "fast";
+  bool store = false;
+
+  void Register(po::options_description& options, const std::string& prefix) override {
+    const std::string p = prefix + ".";
+    options.add_options()((p + "snr_min_db").c_str(), po::value(&snr_min_db)->default_value(snr_min_db), "dB")(
+        (p + "threads").c_str(), po::value(&threads)->default_value(threads), "count")(
+        (p + "mode").c_str(), po::value(&mode)->default_value(mode), "fast|slow")(
+        (p + "store").c_str(), po::value(&store)->default_value(store), "flag");
+  }
+  void Validate(const std::string& prefix) const override {
+    if (threads < 1) throw UsageError(prefix + ".threads = " + std::to_string(threads) + ": allowed: >= 1");
+    RequireOneOf(prefix + ".mode", mode, {"fast", "slow"});
+  }
+  std::string ToString() const override {
+    return KeyValueText().Add("snr_min_db", snr_min_db).Add("threads", threads).Add("mode", mode).Add("store", store).str();
+  }
+};
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  std::string Write(const std::string& text) {
+    const std::string path = dir_ / "c.ini";
+    testing::WriteBytes(path, text);
+    return path;
+  }
+  std::string LoadError(const std::string& text, const std::vector<std::string>& overrides = {}) {
+    Config config;
+    config.AddSection<ToySection>("toy");
+    try {
+      config.Load(Write(text), overrides);
+    } catch (const UsageError& e) {
+      return e.what();
+    }
+    return "";
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(ConfigTest, ReadsSectionsAndDefaults) {
+  Config config;
+  auto& toy = config.AddSection<ToySection>("toy");
+  config.Load(Write("[toy]\nsnr_min_db = -5.5\nstore = true\n[graph]\nprepare =\nsynth = prepare\n"));
+  EXPECT_DOUBLE_EQ(toy.snr_min_db, -5.5);
+  EXPECT_EQ(toy.threads, 2);
+  EXPECT_TRUE(toy.store);
+  ASSERT_EQ(config.GraphEntries().size(), 2u);
+  EXPECT_EQ(config.GraphEntries()[1].first, "synth");
+  EXPECT_EQ(config.GraphEntries()[1].second, "prepare");
+}
+
+TEST_F(ConfigTest, OverridesWinOverTheFile) {
+  Config config;
+  auto& toy = config.AddSection<ToySection>("toy");
+  config.Load(Write("[toy]\nthreads = 3\n[graph]\nprepare =\n"),
+              {"toy.threads=7", "toy.mode=slow", "graph.synth=prepare"});
+  EXPECT_EQ(toy.threads, 7);
+  EXPECT_EQ(toy.mode, "slow");
+  EXPECT_EQ(config.GraphEntries().size(), 2u);
+}
+
+TEST_F(ConfigTest, UnknownKeyNamesFileKeyAndSuggestion) {
+  const std::string error = LoadError("[toy]\nthread = 3\n");
+  EXPECT_NE(error.find("c.ini"), std::string::npos) << error;
+  EXPECT_NE(error.find("unknown key 'toy.thread'"), std::string::npos) << error;
+  EXPECT_NE(error.find("did you mean 'toy.threads'"), std::string::npos) << error;
+}
+
+TEST_F(ConfigTest, IllTypedValueNamesKeyAndExpectedType) {
+  const std::string error = LoadError("[toy]\nthreads = many\n");
+  EXPECT_NE(error.find("toy.threads = 'many'"), std::string::npos) << error;
+  EXPECT_NE(error.find("expected an integer"), std::string::npos) << error;
+  EXPECT_NE(LoadError("[toy]\nsnr_min_db = loud\n").find("expected a number"), std::string::npos);
+}
+
+TEST_F(ConfigTest, OutOfRangeAndEnumValuesListWhatIsAllowed) {
+  const std::string error = LoadError("[toy]\nthreads = 0\n");
+  EXPECT_NE(error.find("c.ini: toy.threads = 0: allowed: >= 1"), std::string::npos) << error;
+  const std::string mode = LoadError("", {"toy.mode=medium"});
+  EXPECT_NE(mode.find("--set: toy.mode = 'medium'"), std::string::npos) << mode;
+  EXPECT_NE(mode.find("allowed: fast, slow"), std::string::npos) << mode;
+}
+
+TEST_F(ConfigTest, MalformedOverrideAndDuplicateKeyAndMissingFile) {
+  EXPECT_NE(LoadError("", {"threads"}).find("expected section.key=value"), std::string::npos);
+  EXPECT_NE(LoadError("[toy]\nthreads = 1\nthreads = 2\n").find("more than once"), std::string::npos);
+  Config config;
+  config.AddSection<ToySection>("toy");
+  EXPECT_THROW(config.Load(dir_ / "missing.ini"), UsageError);
+}
+
+TEST_F(ConfigTest, ResolvedIniRoundTrips) {
+  Config first;
+  first.AddSection<ToySection>("toy");
+  first.Load(Write("[toy]\nsnr_min_db = 0.1\nmode = slow\n[graph]\nprepare =\n"));
+  const std::string ini = first.ToIni();
+  Config second;
+  second.AddSection<ToySection>("toy");
+  second.Load(Write(ini));
+  EXPECT_EQ(second.ToIni(), ini);
+  EXPECT_NE(ini.find("snr_min_db = 0.1\n"), std::string::npos) << ini;
+}
+
+TEST(ConfigHelpers, SplitAndFormat) {
+  EXPECT_EQ(SplitList(" a, b ,,c "), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_TRUE(SplitList("").empty());
+  EXPECT_EQ(FormatDouble(0.1), "0.1");
+  EXPECT_EQ(FormatDouble(-3.0), "-3");
+  EXPECT_EQ(std::stod(FormatDouble(1.0 / 3.0)), 1.0 / 3.0);
+}
+
+}  // namespace
+}  // namespace jsqa

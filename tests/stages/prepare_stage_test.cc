@@ -1,0 +1,118 @@
+#include "stages/prepare_stage.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "pipeline/demo_corpus.h"
+#include "pipeline/graph_runner.h"
+#include "pipeline/item_manifest.h"
+#include "stages/builtin_stages.h"
+#include "tests/test_support.h"
+
+namespace jsqa {
+namespace {
+namespace fs = std::filesystem;
+
+class PrepareStageTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    corpus_ = new testing::TempDir();
+    BuildDemoCorpus((corpus_->path() / "corpus").string());
+  }
+  static void TearDownTestSuite() { delete corpus_; }
+
+  std::string Root(const std::string& relative) { return (corpus_->path() / "corpus" / relative).string(); }
+
+  RunReport RunPrepare(const std::vector<std::string>& extra) {
+    Config config;
+    AddConfigSections(config);
+    std::vector<std::string> overrides = {
+        "graph.prepare=",
+        "corpus.librispeech_root=" + Root("LibriSpeech"),
+        "corpus.librispeech_subsets=train-clean-5,dev-clean-2",
+        "corpus.chime3_backgrounds=" + Root("CHiME3/data/audio/16kHz/backgrounds"),
+        "corpus.nisqa_root=" + Root("NISQA_Corpus"),
+        "prepare.check=decode",
+    };
+    overrides.insert(overrides.end(), extra.begin(), extra.end());
+    config.Load("", overrides);
+    StageRegistry registry;
+    RegisterBuiltinStages(registry);
+    const StageGraph graph(config.GraphEntries(), registry);
+    return RunGraph(config, graph, registry, {run_dir_.path().string(), {}, false});
+  }
+
+  static testing::TempDir* corpus_;
+  testing::TempDir run_dir_;
+};
+
+testing::TempDir* PrepareStageTest::corpus_ = nullptr;
+
+TEST_F(PrepareStageTest, IndexesEveryCorpusOfTheDemo) {
+  const RunReport report = RunPrepare({});
+  ASSERT_TRUE(report.ok()) << report.stages[0].error;
+  const std::string folder = report.stages[0].folder;
+  const auto speech = ReadItemManifest(folder + "/speech.tsv");
+  const auto noise = ReadItemManifest(folder + "/noise.tsv");
+  const auto nisqa = ReadItemManifest(folder + "/nisqa.tsv");
+  EXPECT_GE(speech.size(), 10u);
+  EXPECT_GE(noise.size(), 2u);
+  EXPECT_GE(nisqa.size(), 10u);
+  bool has_48k = false;
+  for (const ManifestItem& item : speech) {
+    EXPECT_TRUE(fs::path(item.item.path).is_absolute());
+    EXPECT_GT(item.DurationSeconds(), 0.1);
+    has_48k = has_48k || item.sample_rate == 48000;
+    ASSERT_NE(item.item.Tag("subset"), nullptr);
+  }
+  EXPECT_TRUE(has_48k) << "the demo keeps 48 kHz speech so resampling is exercised";
+  for (const ManifestItem& item : nisqa) {
+    EXPECT_GE(item.item.mos, 1.0);
+    EXPECT_LE(item.item.mos, 5.0);
+  }
+  EXPECT_TRUE(fs::exists(folder + "/skipped.tsv"));
+  EXPECT_NE(testing::ReadBytes(folder + "/summary.json").find("\"speech\""), std::string::npos);
+}
+
+TEST_F(PrepareStageTest, DamagedFilesAreSkippedWithTheirReasonAndTheRunGoesOn) {
+  // A copy of the speech corpus with one truncated FLAC and one empty FLAC.
+  const fs::path damaged = run_dir_.path() / "damaged";
+  fs::copy(Root("LibriSpeech"), damaged / "LibriSpeech", fs::copy_options::recursive);
+  std::vector<fs::path> flacs;
+  for (const auto& entry : fs::recursive_directory_iterator(damaged))
+    if (entry.path().extension() == ".flac") flacs.push_back(entry.path());
+  std::sort(flacs.begin(), flacs.end());
+  ASSERT_GE(flacs.size(), 3u);
+  const std::string bytes = testing::ReadBytes(flacs[0].string());
+  testing::WriteBytes(flacs[0].string(), bytes.substr(0, bytes.size() / 2));
+  testing::WriteBytes(flacs[1].string(), "");
+
+  const RunReport report = RunPrepare({"corpus.librispeech_root=" + (damaged / "LibriSpeech").string()});
+  ASSERT_TRUE(report.ok());
+  const std::string folder = report.stages[0].folder;
+  const std::string skipped = testing::ReadBytes(folder + "/skipped.tsv");
+  EXPECT_NE(skipped.find(flacs[0].filename().string()), std::string::npos) << skipped;
+  EXPECT_NE(skipped.find(flacs[1].filename().string()), std::string::npos) << skipped;
+  EXPECT_EQ(ReadItemManifest(folder + "/speech.tsv").size(), flacs.size() - 2);
+}
+
+TEST_F(PrepareStageTest, ManifestIsIdenticalForAnyThreadCount) {
+  const RunReport one = RunPrepare({"run.threads=1", "prepare.min_seconds=0.2"});
+  const std::string first = testing::ReadBytes(one.stages[0].folder + "/speech.tsv");
+  fs::remove_all(run_dir_.path());
+  const RunReport two = RunPrepare({"run.threads=2", "prepare.min_seconds=0.2"});
+  // [run] is not part of the key: the same folder is produced, with the same bytes.
+  EXPECT_EQ(one.stages[0].key, two.stages[0].key);
+  EXPECT_EQ(testing::ReadBytes(two.stages[0].folder + "/speech.tsv"), first);
+}
+
+TEST_F(PrepareStageTest, NoCorpusConfiguredIsAUsageError) {
+  const RunReport report = RunPrepare({"corpus.librispeech_root=", "corpus.chime3_backgrounds=", "corpus.nisqa_root="});
+  EXPECT_FALSE(report.ok());
+  EXPECT_NE(report.stages[0].error.find("no corpus configured"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace jsqa

@@ -1,0 +1,79 @@
+#include "tests/test_support.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace jsqa::testing {
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  std::random_device device;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    fs::path candidate = fs::temp_directory_path() /
+                         ("jsqa-test-" + std::to_string(::getpid()) + "-" + std::to_string(device()));
+    if (fs::create_directory(candidate)) {
+      path_ = candidate;
+      return;
+    }
+  }
+  throw std::runtime_error("cannot create a temporary directory");
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  fs::remove_all(path_, ignored);
+}
+
+std::vector<std::string> LibrivoxClips() {
+  const std::string dir = "/usr/share/pocketsphinx/test/data/librivox/";
+  std::vector<std::string> clips;
+  for (const char* id : {"0870", "0880", "0890", "0920", "0930"})
+    clips.push_back(dir + "sense_and_sensibility_01_austen_64kb-" + id + ".wav");
+  return clips;
+}
+
+std::vector<std::string> AlsaVoiceClips() {
+  std::vector<std::string> clips;
+  for (const char* name : {"Front_Center", "Front_Left", "Front_Right", "Rear_Center",
+                           "Rear_Left", "Rear_Right", "Side_Left", "Side_Right"})
+    clips.push_back(std::string("/usr/share/sounds/alsa/") + name + ".wav");
+  return clips;
+}
+
+std::string AlsaNoise() { return "/usr/share/sounds/alsa/Noise.wav"; }
+
+void WriteBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::string JsqaExecutable() { return JSQA_EXECUTABLE; }
+
+int RunCommand(const std::string& command, std::string* output) {
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) throw std::runtime_error("cannot run " + command);
+  std::array<char, 4096> buffer;
+  std::string text;
+  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) text.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  if (output) *output = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace jsqa::testing

@@ -1,0 +1,45 @@
+// Helpers shared by the tests: temporary folders and the Debian recordings
+// that fixtures are built from.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace jsqa::testing {
+
+// A fresh folder under the system temp dir, removed with everything in it
+// when the object goes out of scope.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Real recorded speech from pocketsphinx-testdata (LibriVox clips, 16 kHz).
+std::vector<std::string> LibrivoxClips();
+// Real recorded speech from alsa-utils at 48 kHz (Front_Center.wav, ...).
+std::vector<std::string> AlsaVoiceClips();
+// alsa-utils' Noise.wav (48 kHz).
+std::string AlsaNoise();
+
+// Writes bytes to a file (for corrupt-file fixtures).
+void WriteBytes(const std::string& path, const std::string& bytes);
+std::string ReadBytes(const std::string& path);
+
+// Path of the built jsqa-pipeline executable (set by CMake).
+std::string JsqaExecutable();
+
+// Runs a shell command; returns its exit status and fills output (stdout and
+// stderr together) when given.
+int RunCommand(const std::string& command, std::string* output = nullptr);
+
+}  // namespace jsqa::testing

@@ -1,0 +1,88 @@
+// The jsqa-pipeline executable end to end: exit codes, one-line errors,
+// help, caching across invocations.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/test_support.h"
+
+namespace jsqa {
+namespace {
+namespace fs = std::filesystem;
+using testing::JsqaExecutable;
+using testing::RunCommand;
+
+class CliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    std::string output;
+    ASSERT_EQ(RunCommand(JsqaExecutable() + " demo-corpus " + (*dir_ / "corpus"), &output), 0) << output;
+    testing::WriteBytes(*dir_ / "demo.ini",
+                        "[corpus]\n"
+                        "librispeech_root = " + (*dir_ / "corpus/LibriSpeech") + "\n"
+                        "librispeech_subsets = train-clean-5\n"
+                        "chime3_backgrounds = " + (*dir_ / "corpus/CHiME3/data/audio/16kHz/backgrounds") + "\n"
+                        "[graph]\nprepare =\n");
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  int Jsqa(const std::string& args, std::string* output) {
+    return RunCommand(JsqaExecutable() + " " + args, output);
+  }
+  static testing::TempDir* dir_;
+};
+
+testing::TempDir* CliTest::dir_ = nullptr;
+
+TEST_F(CliTest, HelpListsOnlyImplementedCommands) {
+  std::string output;
+  EXPECT_EQ(Jsqa("--help", &output), 0);
+  for (const char* command : {"run", "inspect", "demo-corpus"}) EXPECT_NE(output.find(command), std::string::npos);
+  EXPECT_EQ(output.find("pretrain"), std::string::npos);
+  EXPECT_EQ(Jsqa("run --help", &output), 0);
+  EXPECT_NE(output.find("--run-dir"), std::string::npos);
+  EXPECT_NE(output.find("--corpus.librispeech_subsets arg (=train-clean-100)"), std::string::npos) << output;
+  EXPECT_EQ(Jsqa("frobnicate", &output), 2);
+}
+
+TEST_F(CliTest, ConfigErrorsAreOneLineWithExitCodeTwo) {
+  std::string output;
+  EXPECT_EQ(Jsqa("run " + (*dir_ / "demo.ini") + " --set corpus.chime3_split=test --run-dir " + (*dir_ / "r0"),
+                 &output), 2);
+  EXPECT_NE(output.find("corpus.chime3_split = 'test': not allowed; allowed: all, train, dev, eval"),
+            std::string::npos) << output;
+  EXPECT_EQ(std::count(output.begin(), output.end(), '\n'), 1) << output;
+  EXPECT_EQ(Jsqa("run " + (*dir_ / "missing.ini"), &output), 2);
+  EXPECT_EQ(Jsqa("run " + (*dir_ / "demo.ini") + " --set graph.synth=prepare", &output), 2);
+  EXPECT_NE(output.find("unknown stage 'synth'"), std::string::npos) << output;
+}
+
+TEST_F(CliTest, SecondRunIsCachedAndAChangedKeyReruns) {
+  const std::string run = "run " + (*dir_ / "demo.ini") + " --run-dir " + (*dir_ / "r1");
+  std::string output;
+  ASSERT_EQ(Jsqa(run, &output), 0) << output;
+  EXPECT_NE(output.find("prepare     ran"), std::string::npos) << output;
+  ASSERT_EQ(Jsqa(run, &output), 0) << output;
+  EXPECT_NE(output.find("nothing to do"), std::string::npos) << output;
+  EXPECT_NE(output.find("prepare     cached"), std::string::npos) << output;
+  ASSERT_EQ(Jsqa(run + " --set prepare.min_seconds=0.5", &output), 0) << output;
+  EXPECT_NE(output.find("prepare     ran"), std::string::npos) << output;
+  EXPECT_TRUE(fs::exists(*dir_ / "r1/prepare/speech.tsv"));
+  EXPECT_TRUE(fs::exists(*dir_ / "r1/config.ini"));
+}
+
+TEST_F(CliTest, InspectDescribesAudioConfigsAndStageFolders) {
+  std::string output;
+  ASSERT_EQ(Jsqa("inspect " + testing::AlsaNoise(), &output), 0) << output;
+  EXPECT_NE(output.find("48000 Hz"), std::string::npos) << output;
+  ASSERT_EQ(Jsqa("inspect " + (*dir_ / "demo.ini"), &output), 0) << output;
+  EXPECT_NE(output.find("valid"), std::string::npos) << output;
+  const std::string bad = *dir_ / "bad.wav";
+  testing::WriteBytes(bad, "not audio at all");
+  EXPECT_EQ(Jsqa("inspect " + bad, &output), 1);
+  EXPECT_NE(output.find("bad.wav"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace jsqa

@@ -1,0 +1,57 @@
+#include <cstring>
+#include <iostream>
+
+#include "augment/error.h"
+#include "tools/cli/command.h"
+
+namespace jsqa {
+namespace {
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> commands = {
+      {"run", "run the stage graph of a config, reusing cached stages", RunCommandMain},
+      {"inspect", "describe an audio file, a config, or a stage folder", InspectCommandMain},
+      {"demo-corpus", "build the demo corpus from Debian's speech recordings", DemoCorpusCommandMain},
+  };
+  return commands;
+}
+
+void PrintUsage(std::ostream& out) {
+  out << "jsqa-pipeline: JND-pair synthesis and speech quality assessment\n\n"
+         "usage: jsqa-pipeline <command> [options]   (jsqa-pipeline <command> --help for more)\n\n"
+         "commands:\n";
+  for (const Command& command : Commands()) {
+    out << "  " << command.name << std::string(14 - command.name.size(), ' ') << command.summary << "\n";
+  }
+  out << "\nexit codes: 0 success, 1 runtime failure, 2 usage or config error\n";
+}
+
+}  // namespace
+
+int CliMain(int argc, char** argv) {
+  if (argc < 2) {
+    PrintUsage(std::cerr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintUsage(std::cout);
+    return 0;
+  }
+  for (const Command& command : Commands()) {
+    if (command.name != name) continue;
+    try {
+      return command.main(std::vector<std::string>(argv + 2, argv + argc));
+    } catch (const UsageError& e) {
+      std::cerr << "jsqa-pipeline " << name << ": error: " << e.what() << "\n";
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "jsqa-pipeline " << name << ": error: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  std::cerr << "jsqa-pipeline: unknown command '" << name << "' (see jsqa-pipeline --help)\n";
+  return 2;
+}
+
+}  // namespace jsqa

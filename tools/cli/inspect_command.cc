@@ -1,0 +1,98 @@
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "augment/audio_io.h"
+#include "augment/error.h"
+#include "augment/mix.h"
+#include "pipeline/artifact_cache.h"
+#include "pipeline/item_manifest.h"
+#include "pipeline/stage_graph.h"
+#include "stages/builtin_stages.h"
+#include "tools/cli/cli_options.h"
+#include "tools/cli/command.h"
+
+namespace jsqa {
+namespace fs = std::filesystem;
+namespace {
+
+bool HasExtension(const fs::path& path, const std::string& extension) {
+  std::string actual = path.extension().string();
+  for (char& c : actual) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return actual == extension;
+}
+
+void InspectConfig(const std::string& path, const std::vector<std::string>& overrides) {
+  Config config;
+  LoadConfig(config, path, overrides);
+  StageRegistry registry;
+  RegisterBuiltinStages(registry);
+  const StageGraph graph(config.GraphEntries(), registry);
+  std::cout << "# " << path << ": valid; resolved config\n" << config.ToIni() << "\n# stages in run order\n";
+  for (const GraphNode& node : graph.Ordered()) {
+    const Stage& stage = registry.Get(node.stage);
+    std::cout << "#   " << node.stage << " <- [" << JoinList(node.inputs, ", ") << "]  "
+              << stage.Description() << "; settings: " << JoinList(stage.ConfigSections(), ", ") << "\n";
+  }
+}
+
+void InspectStageFolder(const fs::path& folder) {
+  const bool complete = fs::exists(folder / kCompleteMarker);
+  std::cout << folder.string() << ": stage folder, " << (complete ? "complete" : "INCOMPLETE") << "\n";
+  std::ifstream in(folder / "summary.json");
+  if (in) std::cout << nlohmann::json::parse(in).dump(2) << "\n";
+  for (const auto& entry : fs::directory_iterator(folder))
+    if (entry.is_regular_file())
+      std::cout << "  " << entry.path().filename().string() << "  " << entry.file_size() << " bytes\n";
+}
+
+void InspectManifest(const std::string& path) {
+  const auto items = ReadItemManifest(path);
+  double seconds = 0.0;
+  for (const ManifestItem& item : items) seconds += item.DurationSeconds();
+  std::cout << path << ": item manifest, " << items.size() << " files, " << seconds / 3600.0 << " h\n";
+}
+
+void InspectAudio(const std::string& path) {
+  const AudioInfo info = ProbeAudio(path);
+  const Audio audio = ReadAudio(path);
+  std::cout << path << ": " << info.container << " " << info.encoding << ", " << info.channels
+            << " channel(s), " << info.sample_rate << " Hz, " << info.frames << " frames ("
+            << info.DurationSeconds() << " s)\n"
+            << "  mono mix: peak " << Peak(audio.samples) << " (linear), RMS " << RmsDbfs(audio.samples)
+            << " dBFS\n";
+}
+
+}  // namespace
+
+int InspectCommandMain(const std::vector<std::string>& args) {
+  po::options_description options("inspect options");
+  options.add_options()("path", po::value<std::string>()->required(),
+                        "audio file, config (.ini), manifest (.tsv) or stage folder (positional)")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "with a config: override a key, --set section.key=value (repeatable)");
+  AddCommonOptions(options);
+  po::positional_options_description positional;
+  positional.add("path", 1);
+  po::variables_map values;
+  if (!ParseCommandLine("usage: jsqa-pipeline inspect PATH", args, options, positional, values)) return 0;
+
+  const fs::path path = values["path"].as<std::string>();
+  if (!fs::exists(path)) throw UsageError(path.string() + ": no such file or folder");
+  if (fs::is_directory(path)) {
+    if (!fs::exists(path / "summary.json") && !fs::exists(path / kCompleteMarker))
+      throw UsageError(path.string() + ": not a stage folder (no summary.json)");
+    InspectStageFolder(path);
+  } else if (HasExtension(path, ".ini")) {
+    InspectConfig(path.string(), values.count("set") ? values["set"].as<std::vector<std::string>>()
+                                                      : std::vector<std::string>{});
+  } else if (HasExtension(path, ".tsv")) {
+    InspectManifest(path.string());
+  } else {
+    InspectAudio(path.string());
+  }
+  return 0;
+}
+
+}  // namespace jsqa

@@ -1,0 +1,70 @@
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <set>
+
+#include "pipeline/graph_runner.h"
+#include "pipeline/logging.h"
+#include "stages/builtin_stages.h"
+#include "tools/cli/cli_options.h"
+#include "tools/cli/command.h"
+
+namespace jsqa {
+namespace fs = std::filesystem;
+
+int RunCommandMain(const std::vector<std::string>& args) {
+  po::options_description options("run options");
+  options.add_options()
+      ("config", po::value<std::string>()->required(), "INI config file (positional)")
+      ("run-dir", po::value<std::string>()->default_value(""),
+       "folder for the stages' outputs and the cache (default: runs/<config name>)")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "override a config key: --set section.key=value (repeatable)")
+      ("force", po::value<std::vector<std::string>>()->composing(),
+       "rerun this stage even if cached (repeatable; 'all' for every stage)")
+      ("plan", po::bool_switch(), "print what would run and what is cached, run nothing");
+  AddCommonOptions(options);
+  po::positional_options_description positional;
+  positional.add("config", 1);
+  po::variables_map values;
+  if (!ParseCommandLine("usage: jsqa-pipeline run CONFIG [--run-dir DIR] [--set k=v ...] [--force STAGE]",
+                        args, options, positional, values)) {
+    std::cout << ConfigKeysHelp();
+    return 0;
+  }
+
+  const std::string config_path = values["config"].as<std::string>();
+  const auto overrides = values.count("set") ? values["set"].as<std::vector<std::string>>()
+                                             : std::vector<std::string>{};
+  Config config;
+  LoadConfig(config, config_path, overrides);
+  StageRegistry registry;
+  RegisterBuiltinStages(registry);
+  const StageGraph graph(config.GraphEntries(), registry);
+
+  RunOptions run;
+  run.run_dir = values["run-dir"].as<std::string>();
+  if (run.run_dir.empty()) run.run_dir = (fs::path("runs") / fs::path(config_path).stem()).string();
+  if (values.count("force"))
+    for (const std::string& stage : values["force"].as<std::vector<std::string>>()) run.force.insert(stage);
+  run.plan_only = values["plan"].as<bool>();
+
+  JSQA_LOG(kInfo) << "config " << config_path << " resolved:\n" << config.ToIni();
+  const RunReport report = RunGraph(config, graph, registry, run);
+
+  std::cout << (run.plan_only ? "plan for " : "results in ") << fs::absolute(run.run_dir).string() << "\n";
+  for (const StageReport& stage : report.stages) {
+    std::cout << "  " << std::left << std::setw(12) << stage.stage << std::setw(10)
+              << OutcomeName(stage.outcome) << " ";
+    if (!stage.error.empty())
+      std::cout << stage.error;
+    else if (!stage.folder.empty())
+      std::cout << stage.folder;
+    else
+      std::cout << "key " << stage.key;
+    std::cout << "\n";
+  }
+  return report.ok() ? 0 : 1;
+}
+
+}  // namespace jsqa
