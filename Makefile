@@ -26,7 +26,7 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	$(BUILD)/tools/bench/audio_bench
+	$(BUILD)/tools/bench/audio_bench && $(BUILD)/tools/bench/synth_bench
 
 clean:
 	rm -rf $(BUILD)

@@ -16,6 +16,9 @@ using detail::ThrowFileError;
 // Frames decoded per sf_readf_float call: 16384 frames keep a 6-channel
 // buffer at 384 KiB while making per-call overhead negligible.
 constexpr sf_count_t kChunkFrames = 16384;
+// A corrupt header can claim billions of frames; reserve at most 2^24 frames
+// (64 MiB of floats) up front and let a genuinely longer file grow the buffer.
+constexpr int64_t kMaxReserveFrames = int64_t{1} << 24;
 
 void CheckChannelArgs(const std::string& path, int channels, const ReadArgs& args) {
   if (args.channel_mode == ChannelMode::kPick && (args.channel < 0 || args.channel >= channels))
@@ -38,10 +41,10 @@ int64_t ClaimedFrames(const std::string& path, const SF_INFO& info) {
 // Decodes up to `frames` frames from the current position into mono, by
 // channel mean or by picking one channel. Stops early at end of data; the
 // caller compares the returned length with what it expected.
-std::vector<float> DecodeMono(const std::string& path, SNDFILE* file, int channels,
-                              int64_t frames, const ReadArgs& args, int64_t first_frame) {
+std::vector<float> DecodeMono(const std::string& path, SNDFILE* file, int channels, int64_t frames,
+                              const ReadArgs& args, int64_t first_frame) {
   std::vector<float> mono;
-  mono.reserve(static_cast<size_t>(frames));
+  mono.reserve(static_cast<size_t>(std::min(frames, kMaxReserveFrames)));
   std::vector<float> interleaved(static_cast<size_t>(kChunkFrames) * channels);
   const float scale = 1.0f / static_cast<float>(channels);
   while (static_cast<int64_t>(mono.size()) < frames) {
@@ -111,8 +114,8 @@ Audio ReadAudioRange(const std::string& path, int64_t offset, int64_t frames,
     ThrowFileError(path, detail::Concat("frames [", offset, ", ", offset + frames,
                                         ") are outside the file's ", info.frames, " frames"));
   if (sf_seek(file.get(), offset, SEEK_SET) != offset)
-    ThrowFileError(path, detail::Concat("cannot seek to frame ", offset, ": ",
-                                        sf_strerror(file.get())));
+    ThrowFileError(path,
+                   detail::Concat("cannot seek to frame ", offset, ": ", sf_strerror(file.get())));
 
   Audio audio;
   audio.sample_rate = info.samplerate;

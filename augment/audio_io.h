@@ -61,8 +61,11 @@ Audio ReadAudioRange(const std::string& path, int64_t offset, int64_t frames,
 
 enum class SampleFormat { kPcm16, kPcm24, kFloat };
 
-// Writes mono audio; the container follows the extension (.wav, .flac, .ogg).
-// Samples outside [-1, 1] are an error (we never clip silently).
+// Writes mono audio; the container follows the extension (.wav, .flac, .ogg;
+// .ogg is always Vorbis, whatever `format`). Samples outside [-1, 1] are an
+// error (we never clip silently). PCM scales by 2^15 (2^23), the inverse of
+// reading, so 16-bit audio read with ReadAudio writes back bit-exactly; +1.0
+// has no PCM code and becomes the top one.
 void WriteAudio(const std::string& path, const std::vector<float>& samples, int sample_rate,
                 SampleFormat format = SampleFormat::kPcm16);
 

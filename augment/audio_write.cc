@@ -22,7 +22,8 @@ int ContainerFor(const std::string& path) {
   if (extension == ".wav") return SF_FORMAT_WAV;
   if (extension == ".flac") return SF_FORMAT_FLAC;
   if (extension == ".ogg") return SF_FORMAT_OGG;
-  ThrowFileError(path, "cannot tell the audio container from the extension; use .wav, .flac or .ogg");
+  ThrowFileError(path,
+                 "cannot tell the audio container from the extension; use .wav, .flac or .ogg");
 }
 
 int EncodingFor(int container, SampleFormat format) {
@@ -33,11 +34,10 @@ int EncodingFor(int container, SampleFormat format) {
   return SF_FORMAT_PCM_16;
 }
 
-// The float value of one PCM step for an integer encoding, 0 for float ones.
-// Reading divides by 2^15 (2^23), so writing multiplies by the same: values
-// decoded from a 16-bit file are written back bit-exactly. (libsndfile's own
-// normalisation writes with 2^15 - 1 instead.) +1.0 itself lands one step
-// above the largest code and saturates to it.
+// Codes per unit of amplitude for an integer encoding, 0 for float ones.
+// Reading divides by 2^15 (2^23), so writing multiplies by the same and
+// values decoded from a 16-bit file are written back bit-exactly
+// (libsndfile's own normalisation writes with 2^15 - 1 instead).
 double PcmScale(int encoding) {
   if (encoding == SF_FORMAT_PCM_16) return 32768.0;
   if (encoding == SF_FORMAT_PCM_24) return 8388608.0;
@@ -72,17 +72,18 @@ void WriteAudio(const std::string& path, const std::vector<float>& samples, int 
   detail::SndfilePtr file(sf_open(path.c_str(), SFM_WRITE, &info));
   if (!file) ThrowFileError(path, std::string("cannot create: ") + sf_strerror(nullptr));
 
+  // Integer encodings get samples already in code units and rounded by
+  // libsndfile (its clipping mode would truncate instead). +1.0 has no code
+  // (the top one is scale - 1) and is saturated to it here: checked input
+  // reaches it only at exactly +1.0, one step off.
   const double scale = PcmScale(encoding);
-  if (scale > 0.0) {
-    sf_command(file.get(), SFC_SET_NORM_FLOAT, nullptr, SF_FALSE);
-    sf_command(file.get(), SFC_SET_CLIPPING, nullptr, SF_TRUE);
-  }
+  if (scale > 0.0) sf_command(file.get(), SFC_SET_NORM_FLOAT, nullptr, SF_FALSE);
   std::vector<float> chunk;
   for (size_t begin = 0; begin < samples.size(); begin += kChunkSamples) {
     const size_t end = std::min(begin + kChunkSamples, samples.size());
     chunk.assign(samples.begin() + begin, samples.begin() + end);
     if (scale > 0.0)
-      for (float& x : chunk) x = static_cast<float>(x * scale);
+      for (float& x : chunk) x = static_cast<float>(std::min(x * scale, scale - 1.0));
     if (sf_write_float(file.get(), chunk.data(), static_cast<sf_count_t>(chunk.size())) !=
         static_cast<sf_count_t>(chunk.size()))
       ThrowFileError(path, std::string("write failed: ") + sf_strerror(file.get()));

@@ -85,8 +85,8 @@ double CounterRng::NextUnit() {
 }
 
 double CounterRng::Uniform(double lo, double hi) {
-  JSQA_CHECK(std::isfinite(lo) && std::isfinite(hi) && lo <= hi, "Uniform needs finite lo <= hi, got [",
-             lo, ", ", hi, ")");
+  JSQA_CHECK(std::isfinite(lo) && std::isfinite(hi) && lo <= hi,
+             "Uniform needs finite lo <= hi, got [", lo, ", ", hi, ")");
   if (lo == hi) return lo;
   const double value = lo + (hi - lo) * NextUnit();
   // lo + (hi - lo) * u can round up to hi when u is within 2^-53 of 1.

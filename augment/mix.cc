@@ -82,7 +82,8 @@ std::vector<Span> MeasuredSpans(const std::vector<float>& clean, const MixArgs& 
 double EnergyOver(const std::vector<float>& signal, const std::vector<Span>& spans) {
   double sum = 0.0;
   for (const Span& span : spans)
-    for (size_t i = span.begin; i < span.end; ++i) sum += static_cast<double>(signal[i]) * signal[i];
+    for (size_t i = span.begin; i < span.end; ++i)
+      sum += static_cast<double>(signal[i]) * signal[i];
   return sum;
 }
 

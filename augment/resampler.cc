@@ -40,13 +40,17 @@ std::vector<float> Resample(const std::vector<float>& input, int in_rate, int ou
   const int converter = soxr ? 0 : detail::LibsamplerateConverter(quality);
   if (in_rate == out_rate) return input;
 
-  // round(n · out / in) in exact integer arithmetic: floor((2·n·out + in) / (2·in)).
-  const uint64_t n = input.size();
-  const auto out_length = static_cast<size_t>((2 * n * static_cast<uint64_t>(out_rate) + in_rate) /
-                                              (2 * static_cast<uint64_t>(in_rate)));
+  const auto out_length =
+      static_cast<size_t>(ResampledLength(static_cast<int64_t>(input.size()), in_rate, out_rate));
   if (out_length == 0) return {};
   return soxr ? detail::ResampleWithSoxr(input, in_rate, out_rate, out_length, recipe)
               : detail::ResampleWithLibsamplerate(input, in_rate, out_rate, out_length, converter);
+}
+
+int64_t ResampledLength(int64_t frames, int in_rate, int out_rate) {
+  if (in_rate == out_rate) return frames;
+  // round(n · out / in) in exact integer arithmetic: floor((2·n·out + in) / (2·in)).
+  return (2 * frames * int64_t{out_rate} + in_rate) / (2 * int64_t{in_rate});
 }
 
 }  // namespace jsqa

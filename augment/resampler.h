@@ -3,6 +3,7 @@
 // libsamplerate (converter "sinc_best|sinc_medium|sinc_fastest|zero_order_hold|linear").
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ std::string ResamplerEngineName(ResamplerEngine engine);
 // Converts a whole signal from in_rate to out_rate (Hz). Output length is
 // round(input.size() * out_rate / in_rate). Equal rates return a copy.
 // Throws jsqa::Error for bad rates or an unknown quality name.
+// Length of a resampled signal of `frames` samples: round(frames · out / in),
+// exactly (integer arithmetic). Lets a plan know lengths before decoding.
+int64_t ResampledLength(int64_t frames, int in_rate, int out_rate);
+
 std::vector<float> Resample(const std::vector<float>& input, int in_rate, int out_rate,
                             const ResampleArgs& args = {});
 

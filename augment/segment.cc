@@ -26,8 +26,8 @@ std::vector<float> PadToLength(const std::vector<float>& signal, int64_t length)
 
 std::vector<float> LoopToLength(const std::vector<float>& signal, int64_t offset, int64_t length) {
   JSQA_CHECK(!signal.empty(), "cannot loop an empty signal");
-  JSQA_CHECK(offset >= 0 && length >= 0, "loop offset and length must be >= 0, got ", offset, " and ",
-             length);
+  JSQA_CHECK(offset >= 0 && length >= 0, "loop offset and length must be >= 0, got ", offset,
+             " and ", length);
   std::vector<float> out;
   out.reserve(static_cast<size_t>(length));
   int64_t position = offset % Size(signal);
@@ -47,8 +47,9 @@ int64_t PickOffset(CounterRng& rng, int64_t signal_length, int64_t length) {
 }
 
 std::vector<int64_t> SegmentOffsets(int64_t signal_length, int64_t length, bool keep_short_tail) {
-  JSQA_CHECK(length > 0 && signal_length >= 0, "segment length must be > 0 and signal length >= 0, got ",
-             length, " and ", signal_length);
+  JSQA_CHECK(length > 0 && signal_length >= 0,
+             "segment length must be > 0 and signal length >= 0, got ", length, " and ",
+             signal_length);
   std::vector<int64_t> offsets;
   int64_t offset = 0;
   for (; offset <= signal_length - length; offset += length) offsets.push_back(offset);

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 #include "augment/error.h"
@@ -51,7 +52,7 @@ std::vector<float> ResampleWithSoxr(const std::vector<float>& input, int in_rate
                                     size_t out_length, unsigned long recipe) {
   const soxr_quality_spec_t quality = soxr_quality_spec(recipe, 0);
   soxr_error_t error = nullptr;
-  const std::unique_ptr<soxr_struct, SoxrDeleter> soxr(
+  const std::unique_ptr<std::remove_pointer_t<soxr_t>, SoxrDeleter> soxr(
       soxr_create(in_rate, out_rate, 1, &error, nullptr, &quality, nullptr));
   CheckSoxr(error);
 
@@ -63,6 +64,7 @@ std::vector<float> ResampleWithSoxr(const std::vector<float>& input, int in_rate
     size_t made = 0;
     CheckSoxr(soxr_process(soxr.get(), input.data() + consumed, input.size() - consumed, &used,
                            output.data() + produced, out_length - produced, &made));
+    if (used == 0 && made == 0) break;  // nothing more will come without a flush
     consumed += used;
     produced += made;
   }

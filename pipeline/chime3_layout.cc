@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <regex>
+#include <optional>
 
 #include "augment/error.h"
 
@@ -52,6 +52,33 @@ void Validate(const Chime3Selection& selection) {
                " is outside 1..", kChannels);
 }
 
+bool AllDigits(const std::string& text, size_t pos, size_t count) {
+  if (pos + count > text.size()) return false;
+  return std::all_of(text.begin() + pos, text.begin() + pos + count,
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+struct BackgroundName {
+  std::string recording;  // "150203_010_CAF"
+  std::string env;        // "CAF"
+  int channel;            // 1..6
+};
+
+// Parses "BGD_<YYMMDD>_<NNN>_<ENV>.CH<c>.wav" exactly; anything else is not a
+// background file.
+std::optional<BackgroundName> ParseBackgroundName(const std::string& name) {
+  // "BGD_" 4 + "150203_010_CAF" 14 + ".CH" 3 + channel 1 + ".wav" 4
+  constexpr size_t kLength = 26;
+  if (name.size() != kLength || name.compare(0, 4, "BGD_") != 0 || !AllDigits(name, 4, 6) ||
+      name[10] != '_' || !AllDigits(name, 11, 3) || name[14] != '_' || name.compare(18, 3, ".CH") != 0 ||
+      name.compare(22, 4, ".wav") != 0)
+    return std::nullopt;
+  BackgroundName parsed{name.substr(4, 14), name.substr(15, 3), name[21] - '0'};
+  if (!Contains(kEnvironments, parsed.env) || parsed.channel < 1 || parsed.channel > kChannels)
+    return std::nullopt;
+  return parsed;
+}
+
 }  // namespace
 
 std::string Chime3SplitOf(const std::string& recording) {
@@ -62,24 +89,18 @@ std::string Chime3SplitOf(const std::string& recording) {
 CorpusListing ListChime3Backgrounds(const std::string& dir, const Chime3Selection& selection) {
   Validate(selection);
   JSQA_CHECK(fs::is_directory(dir), "CHiME-3 backgrounds folder not found: ", dir);
-  // BGD_<YYMMDD>_<NNN>_<ENV>.CH<c>.wav
-  static const std::regex kName(R"(BGD_(\d{6}_\d{3}_(CAF|PED|STR|BUS))\.CH([1-6])\.wav)");
-
   CorpusListing listing;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    std::smatch match;
-    if (!entry.is_regular_file() || !std::regex_match(name, match, kName)) {
+    const std::optional<BackgroundName> name =
+        entry.is_regular_file() ? ParseBackgroundName(entry.path().filename().string()) : std::nullopt;
+    if (!name) {
       listing.skipped.push_back(
           {entry.path().string(), "not a background file (BGD_YYMMDD_NNN_ENV.CHc.wav)"});
       continue;
     }
-    const std::string recording = match[1];
-    const std::string env = match[2];
-    const int channel = std::stoi(match[3]);
-    const std::string split = Chime3SplitOf(recording);
-    if (!Contains(selection.environments, env)) continue;
-    if (std::find(selection.channels.begin(), selection.channels.end(), channel) ==
+    const std::string split = Chime3SplitOf(name->recording);
+    if (!Contains(selection.environments, name->env)) continue;
+    if (std::find(selection.channels.begin(), selection.channels.end(), name->channel) ==
         selection.channels.end())
       continue;
     if (selection.split != "all" && split != selection.split) continue;
@@ -87,7 +108,9 @@ CorpusListing ListChime3Backgrounds(const std::string& dir, const Chime3Selectio
     CorpusItem item;
     item.id = entry.path().stem().string();
     item.path = entry.path().string();
-    item.tags = {{"env", env}, {"recording", recording}, {"channel", std::to_string(channel)},
+    item.tags = {{"env", name->env},
+                 {"recording", name->recording},
+                 {"channel", std::to_string(name->channel)},
                  {"split", split}};
     listing.items.push_back(std::move(item));
   }

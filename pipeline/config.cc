@@ -8,6 +8,7 @@
 #include <limits>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <typeinfo>
 
 #include "augment/error.h"
@@ -49,6 +50,12 @@ std::string TypeName(const po::option_description& option) {
   if (type == typeid(unsigned) || type == typeid(uint64_t)) return "a non-negative integer";
   if (type == typeid(double) || type == typeid(float)) return "a number";
   return "text";
+}
+
+// The option's name without the "--" boost adds for command-line options.
+std::string OptionName(const po::error_with_option_name& error) {
+  std::string name = error.get_option_name();
+  return name.rfind("--", 0) == 0 ? name.substr(2) : name;
 }
 
 }  // namespace
@@ -104,6 +111,20 @@ std::string JoinList(const std::vector<std::string>& items, const std::string& s
   std::string text;
   for (size_t i = 0; i < items.size(); ++i) text += (i ? separator : "") + items[i];
   return text;
+}
+
+int ParseThreadCount(const std::string& key, const std::string& value) {
+  if (value == "auto") return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  size_t used = 0;
+  int count = 0;
+  try {
+    count = std::stoi(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != value.size() || count < 1)
+    throw UsageError(key + " = '" + value + "': allowed: auto or an integer >= 1");
+  return count;
 }
 
 void RequireOneOf(const std::string& key, const std::string& value,
@@ -171,9 +192,9 @@ void Config::Store(const po::parsed_options& parsed, const std::string& origin,
   try {
     po::store(known, values);
   } catch (const po::multiple_occurrences& e) {
-    throw UsageError(origin + ": key '" + e.get_option_name().substr(2) + "' given more than once");
+    throw UsageError(origin + ": key '" + OptionName(e) + "' given more than once");
   } catch (const po::validation_error& e) {
-    const std::string key = e.get_option_name().substr(2);  // drops boost's "--"
+    const std::string key = OptionName(e);
     std::string value;
     for (const auto& option : known.options)
       if (option.string_key == key && !option.value.empty()) value = option.value.front();
@@ -190,14 +211,19 @@ void Config::Load(const std::string& path, const std::vector<std::string>& overr
   std::map<std::string, std::string> origins;
 
   // "--set k=v" first: po::store keeps the first value it sees for a key.
-  std::string override_text;
+  // Among overrides of one key the last wins, as on any command line.
+  std::vector<std::pair<std::string, std::string>> latest;
   for (const std::string& entry : overrides) {
     const auto equals = entry.find('=');
     const std::string key = Trim(entry.substr(0, equals));
     if (equals == std::string::npos || key.empty() || key.find('.') == std::string::npos)
       throw UsageError("--set '" + entry + "': expected section.key=value");
-    override_text += key + "=" + entry.substr(equals + 1) + "\n";
+    auto same = std::find_if(latest.begin(), latest.end(), [&](const auto& kv) { return kv.first == key; });
+    if (same != latest.end()) latest.erase(same);
+    latest.emplace_back(key, entry.substr(equals + 1));
   }
+  std::string override_text;
+  for (const auto& [key, value] : latest) override_text += key + "=" + value + "\n";
   try {
     std::istringstream in(override_text);
     Store(po::parse_config_file(in, options_, true), "--set", values, origins);
@@ -236,6 +262,21 @@ void Config::Load(const std::string& path, const std::vector<std::string>& overr
 std::string Config::SectionsText(const std::vector<std::string>& prefixes) const {
   std::string text;
   for (const std::string& prefix : prefixes) text += "[" + prefix + "]\n" + Section(prefix).ToString();
+  return text;
+}
+
+std::string Config::CacheKeyText(const std::vector<std::string>& prefixes) const {
+  std::string text;
+  for (const std::string& prefix : prefixes) {
+    const ConfigSection& section = Section(prefix);
+    const std::vector<std::string> excluded = section.ExecutionKeys();
+    text += "[" + prefix + "]\n";
+    std::istringstream lines(section.ToString());
+    for (std::string line; std::getline(lines, line);) {
+      const std::string key = Trim(line.substr(0, line.find('=')));
+      if (std::find(excluded.begin(), excluded.end(), key) == excluded.end()) text += line + "\n";
+    }
+  }
   return text;
 }
 

@@ -31,6 +31,9 @@ class ConfigSection {
   // "key = value" lines, one per registered key, in registration order; what
   // is written to the INI section. Must round-trip through Load.
   virtual std::string ToString() const = 0;
+  // Keys that change how a stage runs but never what it produces (thread
+  // counts): left out of cache keys.
+  virtual std::vector<std::string> ExecutionKeys() const { return {}; }
 };
 
 // Builds ToString() text: Add("snr_min_db", 0.0) → "snr_min_db = 0\n".
@@ -54,6 +57,8 @@ std::string FormatDouble(double value);
 // Splits "a, b ,c" into {"a", "b", "c"}; empty text gives {}.
 std::vector<std::string> SplitList(const std::string& text, char separator = ',');
 std::string JoinList(const std::vector<std::string>& items, const std::string& separator = ",");
+// "auto" → all cores, else a count >= 1; throws UsageError naming key.
+int ParseThreadCount(const std::string& key, const std::string& value);
 // Throws UsageError naming key unless value is one of allowed.
 void RequireOneOf(const std::string& key, const std::string& value,
                   const std::vector<std::string>& allowed);
@@ -84,8 +89,10 @@ class Config {
 
   // The resolved config as INI text: every section, then [graph].
   std::string ToIni() const;
-  // INI text of the named sections only (for cache keys).
+  // INI text of the named sections only.
   std::string SectionsText(const std::vector<std::string>& prefixes) const;
+  // The same without execution keys: what a cache key is made of.
+  std::string CacheKeyText(const std::vector<std::string>& prefixes) const;
   // All registered "section.key" names.
   std::vector<std::string> Keys() const;
   std::vector<std::string> Prefixes() const;

@@ -28,7 +28,15 @@ void CorpusConfig::Register(po::options_description& options, const std::string&
        "comma-separated NISQA datasets to index")
       ((p + "nisqa_allow_outside_root").c_str(),
        po::value(&nisqa_allow_outside_root)->default_value(nisqa_allow_outside_root),
-       "accept NISQA CSV paths that are absolute or leave nisqa_root via '..'");
+       "accept NISQA CSV paths that are absolute or leave nisqa_root via '..'")
+      ((p + "speech_folder").c_str(), po::value(&speech_folder)->default_value(speech_folder),
+       "more speech: a folder searched recursively for .wav/.flac/.ogg; empty: none")
+      ((p + "speech_list").c_str(), po::value(&speech_list)->default_value(speech_list),
+       "more speech: a file with one audio path per line; empty: none")
+      ((p + "noise_folder").c_str(), po::value(&noise_folder)->default_value(noise_folder),
+       "more noise: a folder searched recursively (its first level names the environment); empty: none")
+      ((p + "noise_list").c_str(), po::value(&noise_list)->default_value(noise_list),
+       "more noise: a file with one audio path per line; empty: none");
 }
 
 Chime3Selection CorpusConfig::Chime3() const {
@@ -76,6 +84,10 @@ std::string CorpusConfig::ToString() const {
       .Add("nisqa_root", nisqa_root)
       .Add("nisqa_dbs", nisqa_dbs)
       .Add("nisqa_allow_outside_root", nisqa_allow_outside_root)
+      .Add("speech_folder", speech_folder)
+      .Add("speech_list", speech_list)
+      .Add("noise_folder", noise_folder)
+      .Add("noise_list", noise_list)
       .str();
 }
 

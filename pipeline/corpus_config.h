@@ -22,6 +22,10 @@ struct CorpusConfig : ConfigSection {
       "NISQA_TRAIN_SIM,NISQA_TRAIN_LIVE,NISQA_VAL_SIM,NISQA_VAL_LIVE,NISQA_TEST_FOR,NISQA_TEST_P501,"
       "NISQA_TEST_LIVETALK";
   bool nisqa_allow_outside_root = false;
+  std::string speech_folder;  // other speech: a folder searched recursively
+  std::string speech_list;    // other speech: a file listing audio paths
+  std::string noise_folder;   // other noise: a folder (first level = environment)
+  std::string noise_list;     // other noise: a file listing audio paths
 
   void Register(po::options_description& options, const std::string& prefix) override;
   void Validate(const std::string& prefix) const override;

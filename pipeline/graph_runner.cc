@@ -99,7 +99,8 @@ RunReport RunGraph(const Config& config, const StageGraph& graph, const StageReg
       if (unavailable.count(input)) missing = input;
     }
     const std::string key = ArtifactKey(stage.Name(), stage.Version(),
-                                        config.SectionsText(stage.ConfigSections()), upstream_keys);
+                                        config.CacheKeyText(stage.ConfigSections()) + stage.Fingerprint(config),
+                                        upstream_keys);
     keys[node.stage] = stage_report.key = key;
     const bool forced = options.force.count("all") || options.force.count(node.stage);
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "pipeline/logging.h"
+
 namespace jsqa {
 namespace {
 
@@ -57,6 +59,7 @@ void Progress::Report(bool final) {
   const auto now = std::chrono::steady_clock::now();
   const double since_last = std::chrono::duration<double>(now - last_report_).count();
   if (!final && since_last < (terminal_ ? 0.1 : interval_seconds_)) return;
+  if (CurrentLogLevel() > LogLevel::kInfo) return;  // --log-level warn or error: quiet
   last_report_ = now;
   finished_ = final;
 

@@ -38,6 +38,9 @@ class Stage {
   // Config sections whose every key may change this stage's output; they form
   // its cache key. Declaring too few sections would reuse stale results.
   virtual std::vector<std::string> ConfigSections() const = 0;
+  // Content the settings only name, such as a model file's checksum; part
+  // of the cache key so that changing the file reruns the stage.
+  virtual std::string Fingerprint(const Config& /*config*/) const { return ""; }
   // Stage names that must be among this stage's inputs.
   virtual std::vector<std::string> RequiredInputs() const { return {}; }
   // Bump when the stage's output format or algorithm changes: invalidates

@@ -7,7 +7,7 @@
 namespace jsqa {
 
 void RegisterBuiltinStages(StageRegistry& registry);
-// Adds every config section ([run], [corpus], and each stage's own).
+// Adds every config section ([corpus], [audio] and each stage's own).
 void AddConfigSections(Config& config);
 
 }  // namespace jsqa

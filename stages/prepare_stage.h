@@ -1,13 +1,14 @@
 // The prepare stage: indexes the configured corpora into item manifests.
 //
 // Outputs (in the stage folder):
-//   speech.tsv  LibriSpeech utterances      (pipeline/item_manifest.h)
-//   noise.tsv   CHiME-3 background files
+//   speech.tsv  LibriSpeech utterances and other speech (pipeline/item_manifest.h)
+//   noise.tsv   CHiME-3 background files and other noise
 //   nisqa.tsv   NISQA files with their MOS
 //   skipped.tsv every file or CSV row passed over, with the reason
 #pragma once
 
 #include "pipeline/config.h"
+#include "pipeline/corpus_index.h"
 #include "pipeline/stage.h"
 
 namespace jsqa {
@@ -17,10 +18,13 @@ struct PrepareConfig : ConfigSection {
   // fully, catching truncated files and NaN/Inf samples before training does.
   std::string check = "header";
   double min_seconds = 0.1;  // shorter files are skipped
+  std::string threads = "auto";  // "auto" (all cores) or a count >= 1
 
   void Register(po::options_description& options, const std::string& prefix) override;
   void Validate(const std::string& prefix) const override;
   std::string ToString() const override;
+  std::vector<std::string> ExecutionKeys() const override { return {"threads"}; }
+  IndexArgs Index() const;
 };
 
 class PrepareStage : public Stage {

@@ -64,6 +64,7 @@ std::string ReadBytes(const std::string& path) {
 }
 
 std::string JsqaExecutable() { return JSQA_EXECUTABLE; }
+std::string SourceDir() { return JSQA_SOURCE_DIR; }
 
 int RunCommand(const std::string& command, std::string* output) {
   FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");

@@ -37,6 +37,8 @@ std::string ReadBytes(const std::string& path);
 
 // Path of the built jsqa-pipeline executable (set by CMake).
 std::string JsqaExecutable();
+// The repository root (for shipped configs and models).
+std::string SourceDir();
 
 // Runs a shell command; returns its exit status and fills output (stdout and
 // stderr together) when given.

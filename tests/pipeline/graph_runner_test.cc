@@ -31,8 +31,8 @@ struct ValueSection : ConfigSection {
 std::atomic<int> g_runs{0};
 
 // Writes its section's value (plus its input's) to out.txt; while a file
-// SLOW exists in the run folder it sleeps between two writes, so a test can
-// kill it midway.
+// SLOW naming it exists in the run folder it sleeps between two writes, so a
+// test can kill it midway.
 class ValueStage : public Stage {
  public:
   ValueStage(std::string name, std::string input, bool fail_on_zero = false)
@@ -50,7 +50,8 @@ class ValueStage : public Stage {
     int total = value;
     if (!input_.empty()) total += std::stoi(testing::ReadBytes(context.Input(input_) + "/out.txt"));
     std::ofstream(context.out_dir + "/partial.txt") << "started";
-    if (fs::exists(fs::path(context.out_dir).parent_path() / "SLOW"))
+    const fs::path slow = fs::path(context.out_dir).parent_path() / "SLOW";
+    if (fs::exists(slow) && testing::ReadBytes(slow.string()) == name_)
       std::this_thread::sleep_for(std::chrono::seconds(30));
     std::ofstream(context.out_dir + "/out.txt") << total;
     context.summary["total"] = total;
@@ -130,7 +131,7 @@ TEST_F(GraphRunnerTest, FailedStageSkipsDependentsButNotOthers) {
 }
 
 TEST_F(GraphRunnerTest, KilledStageLeavesNothingThatLooksFinished) {
-  testing::WriteBytes(dir_ / "SLOW", "");
+  testing::WriteBytes(dir_ / "SLOW", "c");
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {

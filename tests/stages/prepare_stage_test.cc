@@ -99,11 +99,11 @@ TEST_F(PrepareStageTest, DamagedFilesAreSkippedWithTheirReasonAndTheRunGoesOn) {
 }
 
 TEST_F(PrepareStageTest, ManifestIsIdenticalForAnyThreadCount) {
-  const RunReport one = RunPrepare({"run.threads=1", "prepare.min_seconds=0.2"});
+  const RunReport one = RunPrepare({"prepare.threads=1", "prepare.min_seconds=0.2"});
   const std::string first = testing::ReadBytes(one.stages[0].folder + "/speech.tsv");
   fs::remove_all(run_dir_.path());
-  const RunReport two = RunPrepare({"run.threads=2", "prepare.min_seconds=0.2"});
-  // [run] is not part of the key: the same folder is produced, with the same bytes.
+  const RunReport two = RunPrepare({"prepare.threads=2", "prepare.min_seconds=0.2"});
+  // Thread counts are not part of the key: the same folder is produced, with the same bytes.
   EXPECT_EQ(one.stages[0].key, two.stages[0].key);
   EXPECT_EQ(testing::ReadBytes(two.stages[0].folder + "/speech.tsv"), first);
 }

@@ -16,6 +16,8 @@ struct Command {
 int RunCommandMain(const std::vector<std::string>& args);
 int InspectCommandMain(const std::vector<std::string>& args);
 int DemoCorpusCommandMain(const std::vector<std::string>& args);
+int JndSvmCommandMain(const std::vector<std::string>& args);
+int SynthCommandMain(const std::vector<std::string>& args);
 
 // Dispatches argv to a subcommand; maps errors to exit codes: 0 success,
 // 2 usage or config error, 1 runtime failure, each error one line on stderr.

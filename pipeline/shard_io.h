@@ -1,0 +1,74 @@
+// Writing and reading HDF5 JND-pair shards (schema in shard_format.h).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "augment/jnd_pair.h"
+
+namespace jsqa {
+
+enum class ShardSampleFormat { kInt16, kFloat32 };
+
+struct ShardInfo {
+  int shard_index = 0;
+  int shard_count = 1;
+  int64_t item_begin = 0;
+  int64_t item_end = 0;
+  int sample_rate = 16000;
+  int segment_samples = 64000;
+  ShardSampleFormat sample_format = ShardSampleFormat::kInt16;
+  bool store_components = false;
+  uint64_t seed = 0;
+  std::string config_text;
+};
+
+// "pairs-00003-of-00016.h5"
+std::string ShardFileName(int index, int count);
+
+// Writes one shard under a temporary name ("<final>.tmp") and renames it to
+// the final name in Close(); the destructor without Close() removes the
+// temporary, so no shard ever looks complete unless it is. File bytes are a
+// function of the pairs only (HDF5 object timestamps are off).
+class ShardWriter {
+ public:
+  ShardWriter(const std::string& final_path, const ShardInfo& info);
+  ~ShardWriter();
+  ShardWriter(const ShardWriter&) = delete;
+  ShardWriter& operator=(const ShardWriter&) = delete;
+
+  // Appends one pair (mixtures of segment_samples; components when
+  // store_components). int16 conversion rounds to nearest; samples are
+  // within [-1, 1] by construction (peak-limited), anything else throws.
+  void Append(const JndPair& pair);
+  int64_t pairs() const;
+  // Writes the per-pair metadata, flushes, closes and renames into place.
+  // Throws jsqa::Error (e.g. disk full) and leaves no final file.
+  void Close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads shards (for inspect, training and tests). Throws jsqa::Error naming
+// the file for a missing file, a wrong schema version or an unreadable dataset.
+class ShardReader {
+ public:
+  explicit ShardReader(const std::string& path);
+  ~ShardReader();
+  ShardReader(ShardReader&&) noexcept;
+
+  const ShardInfo& info() const;
+  int64_t pairs() const;
+  // Pair i with mixtures as float in [-1, 1] (components if stored).
+  JndPair Read(int64_t index) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace jsqa

@@ -1,0 +1,149 @@
+#include "pipeline/shard_set.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "augment/error.h"
+#include "pipeline/logging.h"
+#include "pipeline/sha256.h"
+
+namespace jsqa {
+namespace fs = std::filesystem;
+namespace {
+
+void WriteJsonAtomically(const std::string& path, const nlohmann::json& json) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary);
+    out << json.dump(2) << "\n";
+    out.flush();
+    JSQA_CHECK(out.good(), temporary, ": cannot write (disk full?)");
+  }
+  fs::rename(temporary, path);
+}
+
+nlohmann::json ReadJson(const std::string& path) {
+  std::ifstream in(path);
+  JSQA_CHECK(in.good(), path, ": cannot read");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path + ": malformed JSON: " + e.what());
+  }
+}
+
+}  // namespace
+
+ShardSet::ShardSet(std::string dir, const SynthPlan& plan, const ShardInfo& base)
+    : dir_(std::move(dir)), plan_(plan), base_(base) {
+  std::error_code error;
+  fs::create_directories(dir_, error);
+  JSQA_CHECK(!error && fs::is_directory(dir_), dir_, ": cannot create output folder: ", error.message());
+}
+
+std::string ShardSet::ShardPath(int shard) const {
+  return (fs::path(dir_) / ShardFileName(shard, plan_.shard_count())).string();
+}
+
+std::string ShardSet::SidecarPath(int shard) const {
+  return fs::path(ShardPath(shard)).replace_extension(".json").string();
+}
+
+ShardInfo ShardSet::Info(int shard) const {
+  ShardInfo info = base_;
+  info.shard_index = shard;
+  info.shard_count = plan_.shard_count();
+  info.item_begin = plan_.shard(shard).item_begin;
+  info.item_end = plan_.shard(shard).item_end;
+  return info;
+}
+
+bool ShardSet::IsComplete(int shard) const {
+  std::error_code error;
+  if (!fs::exists(SidecarPath(shard), error) || !fs::exists(ShardPath(shard), error)) return false;
+  try {
+    const nlohmann::json sidecar = ReadJson(SidecarPath(shard));
+    return sidecar.at("bytes").get<uintmax_t>() == fs::file_size(ShardPath(shard));
+  } catch (const std::exception& e) {
+    JSQA_LOG(kWarn) << "shard " << ShardPath(shard) << " will be rewritten: " << e.what();
+    return false;
+  }
+}
+
+std::vector<int> ShardSet::Incomplete(const std::vector<int>& shards) const {
+  std::vector<int> incomplete;
+  for (int shard : shards)
+    if (!IsComplete(shard)) incomplete.push_back(shard);
+  return incomplete;
+}
+
+void ShardSet::WriteSidecar(int shard, const SynthCounts& counts) const {
+  const std::string path = ShardPath(shard);
+  WriteJsonAtomically(SidecarPath(shard), {{"file", fs::path(path).filename().string()},
+                                           {"pairs", counts.pairs},
+                                           {"item_begin", plan_.shard(shard).item_begin},
+                                           {"item_end", plan_.shard(shard).item_end},
+                                           {"bytes", fs::file_size(path)},
+                                           {"sha256", Sha256File(path)},
+                                           {"counts", counts.ToJson()}});
+}
+
+SynthCounts ShardSet::Totals() const {
+  SynthCounts totals;
+  for (int shard = 0; shard < plan_.shard_count(); ++shard)
+    if (IsComplete(shard)) totals.Add(SynthCounts::FromJson(ReadJson(SidecarPath(shard)).at("counts")));
+  return totals;
+}
+
+bool ShardSet::WriteManifestIfComplete(const nlohmann::json& header) const {
+  nlohmann::json shards = nlohmann::json::array();
+  SynthCounts totals;
+  for (int shard = 0; shard < plan_.shard_count(); ++shard) {
+    if (!IsComplete(shard)) return false;
+    nlohmann::json sidecar = ReadJson(SidecarPath(shard));
+    totals.Add(SynthCounts::FromJson(sidecar.at("counts")));
+    sidecar.erase("counts");
+    shards.push_back(std::move(sidecar));
+  }
+  nlohmann::json manifest = header;
+  manifest["shard_count"] = plan_.shard_count();
+  manifest["items"] = plan_.items();
+  manifest["pairs"] = totals.pairs;
+  manifest["totals"] = totals.ToJson();
+  manifest["shards"] = shards;
+  WriteJsonAtomically((fs::path(dir_) / "manifest.json").string(), manifest);
+  return true;
+}
+
+ShardSink::ShardSink(const ShardSet& set, const std::vector<SynthUnit>& units) : set_(set) {
+  for (const SynthUnit& unit : units) {
+    if (unit.shard >= static_cast<int>(units_left_.size())) units_left_.resize(unit.shard + 1, 0);
+    ++units_left_[unit.shard];
+  }
+}
+
+// Without Finish() the writer's destructor removes its temporary file: an
+// interrupted shard never looks complete.
+ShardSink::~ShardSink() = default;
+
+void ShardSink::Consume(UnitResult& result) {
+  if (result.shard != current_) {
+    JSQA_CHECK(!writer_, "shard ", current_, " left unfinished before shard ", result.shard);
+    current_ = result.shard;
+    counts_ = SynthCounts();
+    writer_ = std::make_unique<ShardWriter>(set_.ShardPath(current_), set_.Info(current_));
+  }
+  for (const JndPair& pair : result.pairs) writer_->Append(pair);
+  counts_.Add(result.counts);
+  if (--units_left_[current_] == 0) Finish();
+}
+
+void ShardSink::Finish() {
+  writer_->Close();
+  writer_.reset();
+  set_.WriteSidecar(current_, counts_);
+  written_.Add(counts_);
+  JSQA_LOG(kInfo) << "synth: wrote " << set_.ShardPath(current_) << " (" << counts_.pairs << " pairs)";
+}
+
+}  // namespace jsqa

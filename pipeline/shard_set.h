@@ -1,0 +1,75 @@
+// The synthesis output folder: HDF5 shards, one JSON sidecar per shard, and
+// manifest.json.
+//
+//   pairs-00003-of-00016.h5    written as .tmp, renamed when closed
+//   pairs-00003-of-00016.json  written after the rename: file, pairs, item
+//                              range, size, sha256, counts. A shard is
+//                              complete when both exist and the size matches.
+//   manifest.json              written once every shard is complete: the
+//                              shards with their pair counts and checksums,
+//                              and the run's totals
+//
+// Several jobs may fill one folder (each its own shards); a rerun skips the
+// complete shards, so a job that died is simply resubmitted.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "pipeline/pair_maker.h"
+#include "pipeline/shard_io.h"
+#include "pipeline/synth_graph.h"
+#include "pipeline/synth_plan.h"
+
+namespace jsqa {
+
+class ShardSet {
+ public:
+  // base: the attributes every shard shares (index and range are filled per shard).
+  ShardSet(std::string dir, const SynthPlan& plan, const ShardInfo& base);
+
+  const std::string& dir() const { return dir_; }
+  std::string ShardPath(int shard) const;
+  bool IsComplete(int shard) const;
+  std::vector<int> Incomplete(const std::vector<int>& shards) const;
+  ShardInfo Info(int shard) const;
+  // Closes a written shard's bookkeeping: checksum and sidecar.
+  void WriteSidecar(int shard, const SynthCounts& counts) const;
+  // Totals over the complete shards' sidecars.
+  SynthCounts Totals() const;
+  // Writes manifest.json (atomically) when every shard is complete; header
+  // goes first in it. Returns whether the set is complete.
+  bool WriteManifestIfComplete(const nlohmann::json& header) const;
+
+ private:
+  std::string SidecarPath(int shard) const;
+
+  std::string dir_;
+  const SynthPlan& plan_;
+  ShardInfo base_;
+};
+
+// The sink that writes units' pairs into their shards, rotating files at
+// shard boundaries. A shard is finished (closed, checksummed, sidecar
+// written) when its last unit has been consumed.
+class ShardSink : public PairSink {
+ public:
+  ShardSink(const ShardSet& set, const std::vector<SynthUnit>& units);
+  ~ShardSink() override;
+  void Consume(UnitResult& result) override;
+  // Counts of every shard finished by this sink.
+  const SynthCounts& written() const { return written_; }
+
+ private:
+  void Finish();
+
+  const ShardSet& set_;
+  std::vector<int64_t> units_left_;  // per shard index
+  int current_ = -1;
+  std::unique_ptr<ShardWriter> writer_;
+  SynthCounts counts_;  // of the current shard
+  SynthCounts written_;
+};
+
+}  // namespace jsqa

@@ -1,0 +1,32 @@
+// What a synthesis run did, counted: draws and acceptances per noise
+// environment, dropped segments, skipped segments by reason. Counts add up
+// across units, shards and jobs, so any split reports the same totals.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace jsqa {
+
+struct SynthCounts {
+  int64_t segments = 0;  // items attempted
+  int64_t pairs = 0;     // pairs written
+  int64_t dropped = 0;   // segments whose every draw the SVM rejected
+  std::map<std::string, int64_t> draws_by_environment;
+  std::map<std::string, int64_t> accepted_by_environment;
+  std::map<std::string, int64_t> skipped_by_reason;  // segments lost to bad input
+
+  void Add(const SynthCounts& other);
+  // Accepted draws / all draws, the paper's "pairs within the JND" figure.
+  double AcceptanceRate() const;
+  nlohmann::json ToJson() const;
+  static SynthCounts FromJson(const nlohmann::json& json);
+};
+
+// A short, stable reason class from an error message: "x.flac: truncated:
+// decoded 10 of 20 frames [audio_io.cc:80]" → "truncated".
+std::string ReasonClass(const std::string& message, const std::string& path);
+
+}  // namespace jsqa

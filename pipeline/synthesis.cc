@@ -1,0 +1,138 @@
+#include "pipeline/synthesis.h"
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "augment/error.h"
+#include "augment/jnd_svm.h"
+#include "pipeline/audio_config.h"
+#include "pipeline/jnd_config.h"
+#include "pipeline/logging.h"
+#include "pipeline/noise_bank.h"
+#include "pipeline/pair_maker.h"
+#include "pipeline/sha256.h"
+#include "pipeline/shard_format.h"
+#include "pipeline/shard_set.h"
+#include "pipeline/synth_config.h"
+#include "pipeline/synth_graph.h"
+#include "pipeline/synth_plan.h"
+
+namespace jsqa {
+namespace fs = std::filesystem;
+namespace {
+
+std::optional<JndSvm> LoadSvm(const JndConfig& jnd) {
+  if (jnd.svm_model.empty()) {
+    JSQA_LOG(kWarn) << "jnd.svm_model is empty: every pair is accepted without the JND check";
+    return std::nullopt;
+  }
+  if (!fs::is_regular_file(jnd.svm_model))
+    throw UsageError("jnd.svm_model = '" + jnd.svm_model + "': no such file");
+  return JndSvm::Load(jnd.svm_model);
+}
+
+void LogAcceptance(const SynthCounts& counts) {
+  std::string by_environment;
+  for (const auto& [environment, draws] : counts.draws_by_environment) {
+    const int64_t accepted =
+        counts.accepted_by_environment.count(environment) ? counts.accepted_by_environment.at(environment) : 0;
+    by_environment += " " + environment + " " + FormatDouble(std::round(1000.0 * accepted / draws) / 10) + "%";
+  }
+  JSQA_LOG(kInfo) << "synth: JND acceptance " << FormatDouble(std::round(10000.0 * counts.AcceptanceRate()) / 100)
+                  << "% of draws (by environment:" << by_environment << "); " << counts.pairs << " pairs from "
+                  << counts.segments << " segments, " << counts.dropped << " dropped after max draws";
+  for (const auto& [reason, count] : counts.skipped_by_reason)
+    JSQA_LOG(kInfo) << "synth: " << count << " segments skipped: " << reason;
+}
+
+}  // namespace
+
+std::string SvmModelFingerprint(const Config& config) {
+  const auto& jnd = config.Get<JndConfig>("jnd");
+  if (jnd.svm_model.empty() || !fs::is_regular_file(jnd.svm_model)) return "";
+  return Sha256File(jnd.svm_model);
+}
+
+nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem>& speech,
+                            const std::vector<ManifestItem>& noise, const std::string& out_dir,
+                            const SynthJob& job) {
+  const auto& jnd = config.Get<JndConfig>("jnd");
+  const auto& synth = config.Get<SynthConfig>("synth");
+  const auto& audio = config.Get<AudioConfig>("audio");
+  if (speech.empty()) throw UsageError("synth: no speech items; configure corpus.librispeech_root or corpus.speech_*");
+  if (noise.empty()) throw UsageError("synth: no noise items; configure corpus.chime3_backgrounds or corpus.noise_*");
+  const int threads = ParseThreadCount("synth.threads", synth.threads);
+  const auto start = std::chrono::steady_clock::now();
+
+  const std::optional<JndSvm> svm = LoadSvm(jnd);
+  const SynthPlan plan(speech, audio.sample_rate, synth);
+  if (plan.items() == 0) throw Error("synth: no utterance yields a segment of " + FormatDouble(synth.segment_seconds) + " s");
+  for (const SkippedEntry& entry : plan.skipped()) JSQA_LOG(kDebug) << "synth: skipped " << entry.where << ": " << entry.reason;
+
+  ShardInfo base;
+  base.sample_rate = audio.sample_rate;
+  base.segment_samples = static_cast<int>(plan.segment_samples());
+  base.sample_format = synth.SampleFormat();
+  base.store_components = synth.store_components;
+  base.seed = synth.seed;
+  base.config_text = config.CacheKeyText({"jnd", "synth", "audio"});
+  const ShardSet shards(out_dir, plan, base);
+  const std::vector<int> mine = plan.ShardsOfJob(job.index, job.count);
+  const std::vector<int> todo = shards.Incomplete(mine);
+  JSQA_LOG(kInfo) << "synth: " << plan.items() << " segments in " << plan.shard_count() << " shards; job "
+                  << job.index << " of " << job.count << " owns " << mine.size() << ", "
+                  << mine.size() - todo.size() << " already complete";
+
+  SynthCounts made;  // by this call, for its rate figure
+  if (!todo.empty()) {
+    NoiseBankArgs noise_args;
+    noise_args.sample_rate = audio.sample_rate;
+    noise_args.read = audio.Read();
+    noise_args.resample = audio.Resampling();
+    noise_args.cache_bytes = int64_t{synth.noise_cache_mb} << 20;
+    noise_args.threads = threads;
+    const NoiseBank bank(noise, noise_args);
+    const PairMaker maker(speech, bank, svm ? &*svm : nullptr, jnd, synth, audio);
+    const std::vector<SynthUnit> units = plan.Units(todo);
+    int64_t segments = 0;
+    for (int shard : todo) segments += plan.shard(shard).item_end - plan.shard(shard).item_begin;
+
+    ShardSink sink(shards, units);
+    Progress progress("synth", segments, "segments");
+    SynthGraphArgs graph_args;
+    graph_args.threads = threads;
+    graph_args.progress = &progress;
+    RunSynthGraph(units, maker, sink, graph_args);
+    made = sink.written();
+  }
+
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const SynthCounts totals = shards.Totals();
+  LogAcceptance(totals);
+  nlohmann::json header = {{"schema_version", kShardSchemaVersion},
+                           {"generator_version", kShardGeneratorVersion},
+                           {"seed", synth.seed},
+                           {"sample_rate", audio.sample_rate},
+                           {"segment_samples", plan.segment_samples()},
+                           {"sample_format", synth.sample_format},
+                           {"store_components", synth.store_components},
+                           {"svm_model_sha256", SvmModelFingerprint(config)},
+                           {"config", base.config_text}};
+  const bool complete = shards.WriteManifestIfComplete(header);
+  JSQA_LOG(kInfo) << "synth: " << (complete ? "all shards complete; wrote manifest.json in " + out_dir
+                                            : "other jobs' shards are still missing; manifest.json not yet written");
+  return {{"job", job.index},
+          {"jobs", job.count},
+          {"shards_made", todo.size()},
+          {"shard_count", plan.shard_count()},
+          {"complete", complete},
+          {"seconds", seconds},
+          {"made", made.ToJson()},
+          // Audio synthesised (both mixtures of each pair) per wall-clock second.
+          {"audio_seconds_per_second", seconds > 0 ? made.pairs * 2 * synth.segment_seconds / seconds : 0.0},
+          {"totals", totals.ToJson()}};
+}
+
+}  // namespace jsqa

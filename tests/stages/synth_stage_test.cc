@@ -1,0 +1,233 @@
+// JND-pair synthesis on the demo corpus: exact SNRs, Δ ranges, determinism
+// across threads, jobs and noise budgets, resume, bad input.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "augment/audio_io.h"
+#include "augment/mix.h"
+#include "pipeline/corpus_index.h"
+#include "pipeline/demo_corpus.h"
+#include "pipeline/sha256.h"
+#include "pipeline/shard_io.h"
+#include "pipeline/synthesis.h"
+#include "stages/builtin_stages.h"
+#include "tests/test_support.h"
+
+namespace jsqa {
+namespace {
+namespace fs = std::filesystem;
+
+class SynthTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    corpus_ = new testing::TempDir();
+    BuildDemoCorpus((corpus_->path() / "corpus").string());
+    CorpusConfig sources;
+    sources.librispeech_root = (corpus_->path() / "corpus/LibriSpeech").string();
+    sources.librispeech_subsets = "train-clean-5,dev-clean-2";
+    sources.chime3_backgrounds = (corpus_->path() / "corpus/CHiME3/data/audio/16kHz/backgrounds").string();
+    speech_ = new std::vector<ManifestItem>(IndexCorpus(CorpusKind::kSpeech, sources, {}).items);
+    noise_ = new std::vector<ManifestItem>(IndexCorpus(CorpusKind::kNoise, sources, {}).items);
+  }
+  static void TearDownTestSuite() {
+    delete speech_;
+    delete noise_;
+    delete corpus_;
+  }
+
+  // Short segments and small shards: many items and several shards from a
+  // small corpus.
+  std::unique_ptr<Config> MakeConfig(const std::vector<std::string>& extra = {}) {
+    auto config = std::make_unique<Config>();
+    AddConfigSections(*config);
+    std::vector<std::string> overrides = {
+        "jnd.svm_model=" + testing::SourceDir() + "/configs/jnd-svm.model",
+        "synth.segment_seconds=1", "synth.pairs_per_shard=9", "synth.store_components=true", "synth.threads=2"};
+    overrides.insert(overrides.end(), extra.begin(), extra.end());
+    config->Load("", overrides);
+    return config;
+  }
+
+  nlohmann::json Synthesize(const std::string& out, const std::vector<std::string>& extra = {}, SynthJob job = {},
+                            const std::vector<ManifestItem>* speech = nullptr) {
+    const auto config = MakeConfig(extra);
+    return RunSynthesis(*config, speech ? *speech : *speech_, *noise_, out, job);
+  }
+
+  // Every file of a folder, name → bytes.
+  static std::map<std::string, std::string> Files(const std::string& dir) {
+    std::map<std::string, std::string> files;
+    for (const auto& entry : fs::directory_iterator(dir))
+      files[entry.path().filename().string()] = testing::ReadBytes(entry.path().string());
+    return files;
+  }
+
+  static testing::TempDir* corpus_;
+  static std::vector<ManifestItem>* speech_;
+  static std::vector<ManifestItem>* noise_;
+  testing::TempDir dir_;
+};
+
+testing::TempDir* SynthTest::corpus_ = nullptr;
+std::vector<ManifestItem>* SynthTest::speech_ = nullptr;
+std::vector<ManifestItem>* SynthTest::noise_ = nullptr;
+
+TEST_F(SynthTest, StoredPairsHaveTheirRecordedSnrsAndDeltaInRange) {
+  const nlohmann::json summary = Synthesize(dir_ / "out", {"jnd.delta_min_db=1", "jnd.delta_max_db=2.5"});
+  ASSERT_TRUE(summary["complete"].get<bool>());
+  const int shards = summary["shard_count"];
+  ASSERT_GE(shards, 2);
+  int64_t pairs = 0;
+  for (int index = 0; index < shards; ++index) {
+    const ShardReader reader(dir_ / ("out/" + ShardFileName(index, shards)));
+    EXPECT_EQ(reader.info().segment_samples, 16000);
+    for (int64_t i = 0; i < reader.pairs(); ++i, ++pairs) {
+      const JndPair pair = reader.Read(i);
+      EXPECT_NEAR(SnrDb(pair.clean, pair.noise_a), pair.snr_a_db, 0.01) << pair.utterance_id;
+      EXPECT_NEAR(SnrDb(pair.clean, pair.noise_b), pair.snr_b_db, 0.01) << pair.utterance_id;
+      const double delta = std::abs(pair.snr_b_db - pair.snr_a_db);
+      EXPECT_GE(delta, 1.0 - 0.01);
+      EXPECT_LE(delta, 2.5 + 0.01);
+      EXPECT_GE(pair.snr_a_db, -5.0 - 0.01);
+      EXPECT_LE(pair.snr_a_db, 20.0 + 0.01);
+      // Both mixtures at the same level (-25 dBFS unless peak-limited together).
+      EXPECT_NEAR(RmsDbfs(pair.a), RmsDbfs(pair.b), 0.05);
+      EXPECT_GE(pair.jnd_probability, 0.5);
+    }
+  }
+  EXPECT_EQ(pairs, summary["totals"]["pairs"].get<int64_t>());
+  EXPECT_GT(pairs, 20);
+  // The manifest's checksums are the files' SHA-256.
+  std::ifstream in(dir_ / "out/manifest.json");
+  const nlohmann::json manifest = nlohmann::json::parse(in);
+  ASSERT_EQ(manifest["shards"].size(), static_cast<size_t>(shards));
+  for (const auto& shard : manifest["shards"])
+    EXPECT_EQ(shard["sha256"].get<std::string>(), Sha256File(dir_ / ("out/" + shard["file"].get<std::string>())));
+  EXPECT_GT(manifest["totals"]["acceptance_rate"].get<double>(), 0.5);
+  EXPECT_TRUE(manifest["totals"]["by_environment"].size() >= 2);
+}
+
+TEST_F(SynthTest, SameBytesForAnyThreadCountJobSplitAndNoiseBudget) {
+  Synthesize(dir_ / "one", {"synth.threads=1"});
+  const auto reference = Files(dir_ / "one");
+  Synthesize(dir_ / "two", {"synth.threads=2"});
+  EXPECT_EQ(Files(dir_ / "two"), reference);
+  // Three jobs, each its own shards, in one folder: the union is the same.
+  for (int job = 0; job < 3; ++job) Synthesize(dir_ / "three", {}, SynthJob{job, 3});
+  EXPECT_EQ(Files(dir_ / "three"), reference);
+  // Noise read from disk per pair instead of cached: the same samples.
+  Synthesize(dir_ / "streamed", {"synth.noise_cache_mb=0"});
+  EXPECT_EQ(Files(dir_ / "streamed"), reference);
+}
+
+TEST_F(SynthTest, ARerunSkipsCompleteShardsAndRedoesDamagedOnes) {
+  const nlohmann::json first = Synthesize(dir_ / "out", {"synth.store_components=false"});
+  const int shards = first["shard_count"];
+  ASSERT_GE(shards, 3);
+  const auto reference = Files(dir_ / "out");
+  // Shard 1 lost its sidecar; shard 0 was cut short; the manifest is gone.
+  fs::remove(dir_ / ("out/" + ShardFileName(1, shards).replace(ShardFileName(1, shards).size() - 3, 3, ".json")));
+  const std::string damaged = dir_ / ("out/" + ShardFileName(0, shards));
+  fs::resize_file(damaged, fs::file_size(damaged) / 2);
+  fs::remove(dir_ / "out/manifest.json");
+  const nlohmann::json summary = Synthesize(dir_ / "out", {"synth.store_components=false"});
+  EXPECT_EQ(summary["shards_made"].get<int>(), 2);
+  EXPECT_EQ(Files(dir_ / "out"), reference);
+}
+
+TEST_F(SynthTest, KilledRunResumesToTheSameBytes) {
+  const std::vector<std::string> settings = {"synth.pairs_per_shard=3", "synth.store_components=false",
+                                             "synth.threads=1"};
+  Synthesize(dir_ / "reference", settings);
+  const auto reference = Files(dir_ / "reference");
+  const std::string out = dir_ / "killed";
+  // Kill at several points of a run; each restart continues from the complete shards.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      try {
+        Synthesize(out, settings);
+      } catch (...) {
+      }
+      ::_exit(0);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(150 + 200 * attempt));
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    if (fs::exists(out))
+      for (const auto& entry : fs::directory_iterator(out)) {
+        const std::string name = entry.path().filename().string();
+        // Whatever has its final name is complete: identical to the reference.
+        if (name.size() > 3 && name.substr(name.size() - 3) == ".h5" && reference.count(name) &&
+            fs::exists(fs::path(out) / (name.substr(0, name.size() - 3) + ".json")))
+          EXPECT_EQ(testing::ReadBytes(entry.path().string()), reference.at(name)) << name;
+      }
+  }
+  Synthesize(out, settings);
+  auto resumed = Files(out);
+  for (auto it = resumed.begin(); it != resumed.end();)
+    it = it->first.find(".tmp") != std::string::npos ? resumed.erase(it) : std::next(it);
+  EXPECT_EQ(resumed, reference);
+}
+
+TEST_F(SynthTest, BadInputIsSkippedCountedAndTheRunGoesOn) {
+  const fs::path bad = dir_.path() / "bad";
+  fs::create_directories(bad);
+  std::vector<ManifestItem> speech = *speech_;
+  const auto add = [&](const std::string& id, const fs::path& path, int rate, int64_t frames) {
+    ManifestItem item;
+    item.item.id = id;
+    item.item.path = path.string();
+    item.sample_rate = rate;
+    item.frames = frames;
+    item.channels = 1;
+    speech.push_back(item);
+  };
+  // Truncated FLAC (its manifest entry says the full length).
+  const std::string flac = speech_->front().item.path;
+  const std::string bytes = testing::ReadBytes(flac);
+  testing::WriteBytes((bad / "truncated.flac").string(), bytes.substr(0, bytes.size() / 2));
+  add("zz-truncated", bad / "truncated.flac", speech_->front().sample_rate, speech_->front().frames);
+  // Empty file, non-audio file, NaN samples, all-zero speech.
+  testing::WriteBytes((bad / "empty.wav").string(), "");
+  add("zz-empty", bad / "empty.wav", 16000, 32000);
+  testing::WriteBytes((bad / "text.wav").string(), "this is not audio");
+  add("zz-text", bad / "text.wav", 16000, 32000);
+  {
+    // WriteAudio refuses NaN: write a float WAV, then overwrite one sample.
+    std::vector<float> finite(32000, 0.1f);
+    WriteAudio((bad / "nan.wav").string(), finite, 16000, SampleFormat::kFloat);
+    std::string raw = testing::ReadBytes((bad / "nan.wav").string());
+    const float nan_value = NAN;
+    raw.replace(raw.size() - 4 * 100, 4, reinterpret_cast<const char*>(&nan_value), 4);
+    testing::WriteBytes((bad / "nan.wav").string(), raw);
+  }
+  add("zz-nan", bad / "nan.wav", 16000, 32000);
+  WriteAudio((bad / "silent.wav").string(), std::vector<float>(32000, 0.0f), 16000);
+  add("zz-silent", bad / "silent.wav", 16000, 32000);
+
+  const nlohmann::json summary = Synthesize(dir_ / "out", {}, {}, &speech);
+  ASSERT_TRUE(summary["complete"].get<bool>());
+  const auto& skipped = summary["totals"]["skipped_by_reason"];
+  int64_t skipped_segments = 0;
+  for (const auto& [reason, count] : skipped.items()) skipped_segments += count.get<int64_t>();
+  // 2 segments (2 s at 1 s) for each of the 5 bad files of known length, the
+  // truncated one as many as its manifest promised.
+  EXPECT_GE(skipped_segments, 10) << skipped.dump();
+  EXPECT_TRUE(skipped.contains("silent speech")) << skipped.dump();
+  // Every good utterance still made its pairs.
+  const nlohmann::json clean = Synthesize(dir_ / "clean");
+  EXPECT_EQ(summary["totals"]["pairs"], clean["totals"]["pairs"]);
+}
+
+}  // namespace
+}  // namespace jsqa

@@ -1,0 +1,145 @@
+// Synthesis benchmark on the demo corpus scaled up (its speech repeated to at
+// least 10 minutes). Prints, measured in this one run:
+//   - pair-seconds of audio synthesised per CPU-second (1 thread), the same
+//     for a decode-only pass over the same files, and their ratio;
+//   - the wall-clock speed-up from 1 to 2 threads;
+//   - peak RSS of a whole synthesis process for 1× and 4× the corpus.
+// Usage: synth_bench [--minutes M]   (default 10)
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "augment/audio_io.h"
+#include "pipeline/corpus_index.h"
+#include "pipeline/demo_corpus.h"
+#include "pipeline/logging.h"
+#include "pipeline/synth_config.h"
+#include "pipeline/synthesis.h"
+#include "stages/builtin_stages.h"
+
+namespace fs = std::filesystem;
+using namespace jsqa;
+
+namespace {
+
+double CpuSeconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return now.tv_sec + now.tv_nsec * 1e-9;
+}
+
+double WallSeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+struct Corpus {
+  std::vector<ManifestItem> speech, noise;
+  double speech_seconds = 0.0;
+};
+
+// The demo corpus with its speech repeated `copies` times under new ids
+// (so every copy gets its own random draws).
+Corpus LoadCorpus(const std::string& root, int copies) {
+  CorpusConfig sources;
+  sources.librispeech_root = root + "/LibriSpeech";
+  sources.librispeech_subsets = "train-clean-5,dev-clean-2";
+  sources.chime3_backgrounds = root + "/CHiME3/data/audio/16kHz/backgrounds";
+  const auto speech = IndexCorpus(CorpusKind::kSpeech, sources, {}).items;
+  Corpus corpus;
+  corpus.noise = IndexCorpus(CorpusKind::kNoise, sources, {}).items;
+  for (int copy = 0; copy < copies; ++copy)
+    for (ManifestItem item : speech) {
+      item.item.id += "-copy" + std::to_string(copy);
+      corpus.speech_seconds += item.DurationSeconds();
+      corpus.speech.push_back(std::move(item));
+    }
+  return corpus;
+}
+
+nlohmann::json Synthesize(const Corpus& corpus, const std::string& out, int threads) {
+  Config config;
+  AddConfigSections(config);
+  config.Load("", {"synth.threads=" + std::to_string(threads), "synth.pairs_per_shard=200"});
+  fs::remove_all(out);
+  return RunSynthesis(config, corpus.speech, corpus.noise, out, SynthJob{});
+}
+
+// Runs one synthesis of `copies` copies in a child process; returns its peak RSS in MiB.
+double PeakRssMiB(const std::string& self, const std::string& root, int copies, const std::string& out) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::execl(self.c_str(), self.c_str(), "--rss-child", root.c_str(), std::to_string(copies).c_str(), out.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  ::wait4(child, &status, 0, &usage);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "rss child failed\n");
+    std::exit(1);
+  }
+  return usage.ru_maxrss / 1024.0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  SetLogLevel(LogLevel::kWarn);
+  if (argc == 5 && std::strcmp(argv[1], "--rss-child") == 0) {
+    Synthesize(LoadCorpus(argv[2], std::stoi(argv[3])), argv[4], 2);
+    return 0;
+  }
+  double minutes = 10.0;
+  if (argc == 3 && std::strcmp(argv[1], "--minutes") == 0) minutes = std::stod(argv[2]);
+
+  const fs::path work = fs::temp_directory_path() / ("jsqa-synth-bench-" + std::to_string(::getpid()));
+  const std::string root = (work / "corpus").string();
+  BuildDemoCorpus(root);
+  const Corpus once = LoadCorpus(root, 1);
+  const int copies = static_cast<int>(std::ceil(minutes * 60.0 / once.speech_seconds));
+  const Corpus corpus = LoadCorpus(root, copies);
+  std::printf("corpus: demo speech x%d = %.1f min, %zu files; %zu noise files\n", copies, corpus.speech_seconds / 60,
+              corpus.speech.size(), corpus.noise.size());
+
+  // Decode-only: the same speech files, decoded to mono float, one thread.
+  double start = CpuSeconds();
+  double decoded_seconds = 0.0;
+  for (const ManifestItem& item : corpus.speech) decoded_seconds += ReadAudio(item.item.path).DurationSeconds();
+  const double decode_rate = decoded_seconds / (CpuSeconds() - start);
+
+  start = CpuSeconds();
+  double wall = WallSeconds();
+  const nlohmann::json one = Synthesize(corpus, (work / "one").string(), 1);
+  const double synth_cpu = CpuSeconds() - start;
+  const double wall_one = WallSeconds() - wall;
+  const double segment_seconds = SynthConfig().segment_seconds;
+  const double pair_seconds = one["made"]["pairs"].get<double>() * segment_seconds;
+  const double synth_rate = pair_seconds / synth_cpu;
+
+  wall = WallSeconds();
+  Synthesize(corpus, (work / "two").string(), 2);
+  const double wall_two = WallSeconds() - wall;
+
+  std::printf("decode-only:   %8.1f audio-seconds per CPU-second\n", decode_rate);
+  std::printf("synth:         %8.1f pair-seconds per CPU-second (%lld pairs of %.0f s, 1 thread)\n", synth_rate,
+              one["made"]["pairs"].get<long long>(), segment_seconds);
+  std::printf("ratio:         %8.2f of decode-only\n", synth_rate / decode_rate);
+  std::printf("threads 1 -> 2: %7.2fx speed-up (%.2f s -> %.2f s wall)\n", wall_one / wall_two, wall_one, wall_two);
+  const std::string self = fs::read_symlink("/proc/self/exe").string();
+  const double rss_one = PeakRssMiB(self, root, copies, (work / "rss1").string());
+  const double rss_four = PeakRssMiB(self, root, 4 * copies, (work / "rss4").string());
+  std::printf("peak RSS:      %8.1f MiB (1x corpus), %.1f MiB (4x corpus), ratio %.2f\n", rss_one, rss_four,
+              rss_four / rss_one);
+  fs::remove_all(work);
+  return 0;
+}

@@ -1,0 +1,157 @@
+#include "tools/cli/jnd_judgments.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include "augment/audio_io.h"
+#include "augment/error.h"
+#include "augment/jnd_features.h"
+#include "augment/jnd_pair.h"
+#include "augment/resampler.h"
+#include "augment/segment.h"
+#include "pipeline/csv.h"
+#include "pipeline/logging.h"
+
+namespace jsqa {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kRequiredColumns[] = {"clean_path", "noise_path", "snr_db", "delta_db", "label"};
+
+std::string Trimmed(const std::string& text) {
+  const size_t begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return "";
+  return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
+}
+
+std::string RequiredList() {
+  std::string list;
+  for (const char* name : kRequiredColumns) list += (list.empty() ? "" : ", ") + std::string(name);
+  return list;
+}
+
+// Column name -> field index, from the header row.
+class Columns {
+ public:
+  Columns(const CsvRow& header, const std::string& csv_path) {
+    for (size_t i = 0; i < header.fields.size(); ++i) index_.emplace(Trimmed(header.fields[i]), i);
+    for (const char* name : kRequiredColumns)
+      if (!index_.count(name))
+        throw UsageError(csv_path + ": missing column '" + name + "' (required: " + RequiredList() + ")");
+  }
+
+  // The trimmed field, or nullopt when the column is absent.
+  std::optional<std::string> Get(const CsvRow& row, const std::string& name) const {
+    const auto it = index_.find(name);
+    if (it == index_.end()) return std::nullopt;
+    JSQA_CHECK(it->second < row.fields.size(), "no '", name, "' field (", row.fields.size(),
+               " fields, fewer than the header's)");
+    return Trimmed(row.fields[it->second]);
+  }
+
+  std::string Required(const CsvRow& row, const std::string& name) const { return *Get(row, name); }
+
+ private:
+  std::map<std::string, size_t> index_;
+};
+
+double ParseNumber(const std::string& text, const std::string& column) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  JSQA_CHECK(!text.empty() && end == text.c_str() + text.size() && std::isfinite(value), column,
+             " '", text, "' is not a finite number");
+  return value;
+}
+
+// An optional offset column: absent or empty means the recording's start.
+int64_t OffsetSamples(const Columns& columns, const CsvRow& row, const char* column, int sample_rate) {
+  const std::optional<std::string> field = columns.Get(row, column);
+  if (!field || field->empty()) return 0;
+  const double seconds = ParseNumber(*field, column);
+  JSQA_CHECK(seconds >= 0.0, column, " must be >= 0, got ", seconds);
+  return std::llround(seconds * sample_rate);
+}
+
+// Decoded, resampled recordings by path: a listening test reuses a few
+// stimuli across many rows.
+class AudioCache {
+ public:
+  explicit AudioCache(int sample_rate) : sample_rate_(sample_rate) {}
+
+  const std::vector<float>& Get(const std::string& path) {
+    const auto it = cache_.find(path);
+    if (it != cache_.end()) return it->second;
+    const Audio audio = ReadAudio(path);
+    return cache_.emplace(path, Resample(audio.samples, audio.sample_rate, sample_rate_)).first->second;
+  }
+
+ private:
+  int sample_rate_;
+  std::map<std::string, std::vector<float>> cache_;
+};
+
+JndJudgment ParseRow(const Columns& columns, const CsvRow& row, const fs::path& csv_dir,
+                     const JudgmentReadArgs& args, AudioCache& audio) {
+  const std::string label = columns.Required(row, "label");
+  JSQA_CHECK(label == "0" || label == "1", "label '", label, "' is not 0 or 1");
+  const double snr_db = ParseNumber(columns.Required(row, "snr_db"), "snr_db");
+  const double delta_db = ParseNumber(columns.Required(row, "delta_db"), "delta_db");
+  const int64_t clean_offset = OffsetSamples(columns, row, "clean_offset_s", args.sample_rate);
+  const int64_t noise_offset = OffsetSamples(columns, row, "noise_offset_s", args.sample_rate);
+  const auto resolve = [&](const char* column) {
+    const std::string field = columns.Required(row, column);
+    JSQA_CHECK(!field.empty(), column, " is empty");
+    const fs::path path(field);
+    return (path.is_relative() ? csv_dir / path : path).string();
+  };
+  const std::string clean_path = resolve("clean_path");
+  const std::string noise_path = resolve("noise_path");
+  const std::vector<float>& clean = audio.Get(clean_path);
+  const std::vector<float>& noise = audio.Get(noise_path);
+
+  const int64_t length = std::llround(args.segment_seconds * args.sample_rate);
+  const int64_t clean_size = static_cast<int64_t>(clean.size());
+  JSQA_CHECK(clean_offset < clean_size, "clean_offset_s is past the end of ", clean_path);
+  JSQA_CHECK(noise_offset < static_cast<int64_t>(noise.size()), "noise_offset_s is past the end of ",
+             noise_path);
+  // Short speech is padded with silence (the pair is then mostly noise);
+  // short noise is looped, as synthesis does.
+  const std::vector<float> clean_segment =
+      PadToLength(Crop(clean, clean_offset, std::min(length, clean_size - clean_offset)), length);
+  const std::vector<float> noise_segment = LoopToLength(noise, noise_offset, length);
+
+  JndPair pair;
+  MixJndPair(clean_segment, noise_segment, snr_db, snr_db + delta_db, JndMixArgs{}, pair);
+  JndJudgment judgment;
+  judgment.features = ComputeJndFeatures(pair.a, pair.b, noise_segment, pair.snr_a_db, pair.snr_b_db,
+                                         args.sample_rate);
+  judgment.label = label == "1" ? 1 : 0;
+  return judgment;
+}
+
+}  // namespace
+
+JudgmentSet ReadJudgments(const std::string& csv_path, const JudgmentReadArgs& args) {
+  const std::vector<CsvRow> rows = ReadCsvFile(csv_path);
+  if (rows.empty()) throw UsageError(csv_path + ": empty judgments CSV (no header row)");
+  const Columns columns(rows.front(), csv_path);
+  const fs::path csv_dir = fs::path(csv_path).parent_path();
+  AudioCache audio(args.sample_rate);
+
+  JudgmentSet set;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    try {
+      set.judgments.push_back(ParseRow(columns, rows[i], csv_dir, args, audio));
+    } catch (const Error& e) {
+      JSQA_LOG(kWarn) << "jnd-svm train: skipped " << csv_path << ":" << rows[i].line << ": " << e.what();
+      ++set.skipped;
+    }
+  }
+  return set;
+}
+
+}  // namespace jsqa

@@ -1,0 +1,107 @@
+#include <iomanip>
+#include <iostream>
+
+#include "augment/error.h"
+#include "augment/jnd_svm.h"
+#include "tools/cli/cli_options.h"
+#include "tools/cli/command.h"
+#include "tools/cli/jnd_judgments.h"
+#include "tools/cli/jnd_prior_judgments.h"
+
+namespace jsqa {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: jsqa-pipeline jnd-svm train --judgments CSV --out MODEL [--c C --gamma G --folds K --seed N]\n"
+    "       jsqa-pipeline jnd-svm prior --speech FILES_OR_DIRS... --noise FILES_OR_DIRS... --out CSV\n"
+    "                                   [--count N --seed N --snr-min DB --snr-max DB --delta-max DB]";
+
+int TrainMain(const std::vector<std::string>& args) {
+  JndSvmTrainArgs train;
+  JudgmentReadArgs read;
+  po::options_description options("jnd-svm train options");
+  options.add_options()
+      ("judgments", po::value<std::string>()->required(),
+       "CSV of judgments: clean_path, noise_path, snr_db, delta_db, label [, clean_offset_s, noise_offset_s]")
+      ("out", po::value<std::string>()->required(), "libsvm model file to write")
+      ("c", po::value<double>(&train.c)->default_value(train.c), "C-SVC cost")
+      ("gamma", po::value<double>(&train.gamma)->default_value(train.gamma), "RBF gamma, on scaled features")
+      ("folds", po::value<int>(&train.folds)->default_value(train.folds),
+       "cross-validation folds for the reported accuracy")
+      ("seed", po::value<uint64_t>(&train.seed)->default_value(train.seed),
+       "seed of libsvm's shuffles (same seed, same model)")
+      ("sample-rate", po::value<int>(&read.sample_rate)->default_value(read.sample_rate),
+       "Hz the pairs are rebuilt and measured at")
+      ("segment-seconds", po::value<double>(&read.segment_seconds)->default_value(read.segment_seconds),
+       "pair length in seconds (speech padded, noise looped)");
+  AddCommonOptions(options);
+  po::variables_map values;
+  if (!ParseCommandLine(kUsage, args, options, {}, values)) return 0;
+  if (read.sample_rate <= 0) throw UsageError("--sample-rate must be > 0");
+  if (!(read.segment_seconds > 0.0)) throw UsageError("--segment-seconds must be > 0");
+  if (!(train.c > 0.0) || !(train.gamma > 0.0)) throw UsageError("--c and --gamma must be > 0");
+  if (train.folds < 2) throw UsageError("--folds must be >= 2");
+
+  const JudgmentSet set = ReadJudgments(values["judgments"].as<std::string>(), read);
+  double accuracy = 0.0;
+  const JndSvm svm = JndSvm::Train(set.judgments, train, &accuracy);
+  const std::string out = values["out"].as<std::string>();
+  svm.Save(out);
+
+  int same = 0;
+  for (const JndJudgment& judgment : set.judgments) same += judgment.label;
+  std::cout << set.judgments.size() << " judgments, " << set.skipped << " skipped, cross-validated accuracy "
+            << std::fixed << std::setprecision(1) << 100.0 * accuracy << " %\n"
+            << "label 1 (heard as the same): " << same << ", label 0 (heard as different): "
+            << set.judgments.size() - same << "\n"
+            << "model written to " << out << "\n";
+  return 0;
+}
+
+int PriorMain(const std::vector<std::string>& args) {
+  PriorJudgmentArgs prior;
+  po::options_description options("jnd-svm prior options");
+  options.add_options()
+      ("speech", po::value<std::vector<std::string>>(&prior.speech)->multitoken()->composing()->required(),
+       "speech files, or folders searched for .wav/.flac/.ogg")
+      ("noise", po::value<std::vector<std::string>>(&prior.noise)->multitoken()->composing()->required(),
+       "noise files or folders (speech clips serve as babble)")
+      ("out", po::value<std::string>()->required(), "judgments CSV to write")
+      ("count", po::value<int>(&prior.count)->default_value(prior.count), "rows (pairs) to draw")
+      ("seed", po::value<uint64_t>(&prior.seed)->default_value(prior.seed),
+       "seed of every draw (same seed, same file)")
+      ("snr-min", po::value<double>(&prior.snr_min_db)->default_value(prior.snr_min_db),
+       "lowest SNR s of a pair, dB")
+      ("snr-max", po::value<double>(&prior.snr_max_db)->default_value(prior.snr_max_db),
+       "highest SNR s of a pair, dB")
+      ("delta-max", po::value<double>(&prior.delta_max_db)->default_value(prior.delta_max_db),
+       "largest SNR difference Δ, dB (Δ ~ uniform on [0, delta-max))")
+      ("segment-seconds", po::value<double>(&prior.segment_seconds)->default_value(prior.segment_seconds),
+       "pair length the offsets leave room for, seconds");
+  AddCommonOptions(options);
+  po::variables_map values;
+  if (!ParseCommandLine(kUsage, args, options, {}, values)) return 0;
+
+  const std::string out = values["out"].as<std::string>();
+  const PriorJudgmentSummary summary = WritePriorJudgments(out, prior);
+  std::cout << "wrote " << summary.rows << " judgments to " << out << " (" << summary.same
+            << " heard as the same) from " << summary.speech_files << " speech and " << summary.noise_files
+            << " noise files\n";
+  return 0;
+}
+
+}  // namespace
+
+int JndSvmCommandMain(const std::vector<std::string>& args) {
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+    std::cout << kUsage << "\n\n(jsqa-pipeline jnd-svm ACTION --help for each action's options)\n";
+    return 0;
+  }
+  if (args.empty()) throw UsageError("missing action: train or prior (see --help)");
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "train") return TrainMain(rest);
+  if (args[0] == "prior") return PriorMain(rest);
+  throw UsageError("unknown action '" + args[0] + "': allowed: train, prior");
+}
+
+}  // namespace jsqa
