@@ -127,7 +127,8 @@ std::string Sha256File(const std::string& path) {
   JSQA_CHECK(file, path, ": cannot open for checksum: ", std::strerror(errno));
   std::vector<uint8_t> block(kFileReadBytes);
   Sha256 hash;
-  while (const size_t n = std::fread(block.data(), 1, block.size(), file.get())) hash.Update(block.data(), n);
+  while (const size_t n = std::fread(block.data(), 1, block.size(), file.get()))
+    hash.Update(block.data(), n);
   JSQA_CHECK(!std::ferror(file.get()), path, ": cannot read for checksum: ", std::strerror(errno));
   return hash.HexDigest();
 }

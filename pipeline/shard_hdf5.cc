@@ -25,8 +25,9 @@ std::string Summarize(const std::string& description) {
   const std::string key = "error message = '";
   const size_t start = description.find(key);
   if (start != std::string::npos) {
-    const size_t end = description.find('\'', start + key.size());
-    if (end != std::string::npos) return description.substr(start + key.size(), end - start - key.size());
+    const size_t from = start + key.size();
+    const size_t end = description.find('\'', from);
+    if (end != std::string::npos) return description.substr(from, end - from);
   }
   std::string line = description;
   for (char& c : line) {
@@ -42,10 +43,12 @@ void DisableTimestamps(const H5::PropList& plist) {
 
 }  // namespace
 
-void CaptureErrors() {
+ErrorCapture::ErrorCapture() {
   last_error.clear();
   H5Eset_auto2(H5E_DEFAULT, OnHdf5Error, nullptr);
 }
+
+ErrorCapture::~ErrorCapture() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 std::string LastErrorReason(const H5::Exception& error) {
   if (!last_error.empty()) return Summarize(last_error);

@@ -9,19 +9,29 @@
 
 namespace jsqa::hdf5 {
 
-// HDF5 prints its error stack to stderr by default; this replaces that, for
-// the calling thread (error stacks are per thread), with a handler that keeps
-// the innermost message for LastErrorReason(). Call before HDF5 work.
-void CaptureErrors();
-// The reason behind the latest HDF5 failure on this thread, on one line
-// ("No space left on device", "data error detected by Fletcher32
+// HDF5 prints its error stack to stderr by default. While an ErrorCapture
+// lives, failures on this thread (error stacks and their handlers are per
+// thread) are kept for LastErrorReason() instead. Afterwards printing stays
+// off rather than coming back: HDF5 1.10 can leak state on the error paths
+// of damaged files, and with any handler installed it then loops at exit,
+// printing "infinite loop closing library".
+class ErrorCapture {
+ public:
+  ErrorCapture();
+  ~ErrorCapture();
+  ErrorCapture(const ErrorCapture&) = delete;
+  ErrorCapture& operator=(const ErrorCapture&) = delete;
+};
+
+// The reason behind the latest HDF5 failure captured on this thread, on one
+// line ("No space left on device", "data error detected by Fletcher32
 // checksum"); falls back to the C++ wrapper's message.
 std::string LastErrorReason(const H5::Exception& error);
 
 // File access: the POSIX (sec2) driver, whose handle is a file descriptor,
-// and the HDF5 1.10 format, whose metadata (superblock, object
-// headers, chunk indexes) carries checksums, so a damaged file reads as an
-// error instead of garbage. Readers need HDF5 >= 1.10 (any h5py since 2.9).
+// and the HDF5 1.10 format, whose metadata (superblock, object headers,
+// chunk indexes) carries checksums, so that a damaged file reads as an error
+// instead of garbage. Readers need HDF5 1.10 or later (so does h5py).
 H5::FileAccPropList FileAccess();
 // Root group without timestamps, so that file bytes depend on content only.
 H5::FileCreatPropList FileCreation();

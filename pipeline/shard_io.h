@@ -63,7 +63,9 @@ class ShardReader {
 
   const ShardInfo& info() const;
   int64_t pairs() const;
-  // Pair i with mixtures as float in [-1, 1] (components if stored).
+  // Pair i with mixtures as float in [-1, 1] (components if stored). Every
+  // chunk carries a checksum: a damaged pair throws jsqa::Error naming the
+  // file and the pair.
   JndPair Read(int64_t index) const;
 
  private:

@@ -1,13 +1,13 @@
+#include "pipeline/shard_io.h"
+
 #include "augment/error.h"
 #include "pipeline/shard_hdf5.h"
-#include "pipeline/shard_io.h"
 #include "pipeline/shard_schema.h"
 
 namespace jsqa {
 namespace {
 
-constexpr float kInt16FullScale = 32767.0f;
-
+// What the stored sample type of a dataset must be.
 struct SampleType {
   H5T_class_t type_class;
   size_t bytes;
@@ -55,29 +55,29 @@ struct ShardReader::Impl {
     JSQA_CHECK(space.getSimpleExtentNdims() == 2, path, ": dataset ", name, " should be 2-D");
     space.getSimpleExtentDims(dims);
     if (mixtures.empty()) pairs = dims[0];
-    JSQA_CHECK(dims[0] == pairs && dims[1] == samples(), path, ": dataset ", name, " is [",
-               dims[0], ", ", dims[1], "], expected [", pairs, ", ", samples(), "]");
+    JSQA_CHECK(dims[0] == pairs && dims[1] == samples(), path, ": dataset ", name, " is [", dims[0],
+               ", ", dims[1], "], expected [", pairs, ", ", samples(), "]");
     return set;
   }
 
   void ReadRow(const H5::DataSet& set, hsize_t row, bool int16, std::vector<float>& out) const {
     const hsize_t length = samples();
     const H5::DataSpace memory(1, &length);
-    const H5::DataSpace selection = hdf5::RowSelection(set, row, samples());
-    out.resize(samples());
+    const H5::DataSpace selection = hdf5::RowSelection(set, row, length);
+    out.resize(length);
     if (!int16) {
       set.read(out.data(), hdf5::Types<float>::Memory(), memory, selection);
       return;
     }
-    std::vector<int16_t> stored(samples());
+    std::vector<int16_t> stored(length);
     set.read(stored.data(), hdf5::Types<int16_t>::Memory(), memory, selection);
-    for (size_t i = 0; i < stored.size(); ++i) out[i] = stored[i] / kInt16FullScale;
+    for (size_t i = 0; i < stored.size(); ++i) out[i] = stored[i] / kShardInt16FullScale;
   }
 };
 
 ShardReader::ShardReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
-  hdf5::CaptureErrors();
+  const hdf5::ErrorCapture capture;
   try {
     impl_->Open();
   } catch (const H5::Exception& failure) {
@@ -96,7 +96,7 @@ JndPair ShardReader::Read(int64_t index) const {
   const Impl& r = *impl_;
   JSQA_CHECK(index >= 0 && index < pairs(), r.path, ": pair ", index, " is out of range [0, ",
              pairs(), ")");
-  hdf5::CaptureErrors();
+  const hdf5::ErrorCapture capture;
   JndPair pair = r.metadata[static_cast<size_t>(index)];
   const hsize_t row = static_cast<hsize_t>(index);
   const bool int16 = r.info.sample_format == ShardSampleFormat::kInt16;

@@ -59,7 +59,8 @@ H5::DataSet CreateStringColumn(const H5::Group& root, const char* name, const H5
 }
 
 template <typename T>
-void WriteColumn(const H5::Group& root, const Column<T>& column, const std::vector<JndPair>& pairs) {
+void WriteColumn(const H5::Group& root, const Column<T>& column,
+                 const std::vector<JndPair>& pairs) {
   std::vector<T> values;
   values.reserve(pairs.size());
   for (const JndPair& pair : pairs) values.push_back(pair.*column.field);
@@ -187,7 +188,8 @@ void WriteShardColumns(const H5::Group& root, const std::vector<JndPair>& pairs)
   ForEachColumn([&](const auto& column) { WriteColumn(root, column, pairs); });
 }
 
-std::vector<JndPair> ReadShardColumns(const H5::Group& root, hsize_t count, const std::string& path) {
+std::vector<JndPair> ReadShardColumns(const H5::Group& root, hsize_t count,
+                                      const std::string& path) {
   std::vector<JndPair> pairs(count);
   ForEachColumn([&](const auto& column) { ReadColumn(root, column, pairs, path); });
   return pairs;

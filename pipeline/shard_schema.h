@@ -13,6 +13,9 @@
 
 namespace jsqa {
 
+// int16 samples hold round(x · 32767) for x in [-1, 1].
+inline constexpr float kShardInt16FullScale = 32767.0f;
+
 // The audio datasets [N, L], one row per pair.
 struct ShardAudio {
   const char* name;
@@ -43,6 +46,7 @@ void WriteShardColumns(const H5::Group& root, const std::vector<JndPair>& pairs)
 // Reads count pairs' metadata (audio left empty). Throws jsqa::Error naming
 // path for a dataset of the wrong shape or type, H5::Exception for a missing
 // or unreadable one.
-std::vector<JndPair> ReadShardColumns(const H5::Group& root, hsize_t count, const std::string& path);
+std::vector<JndPair> ReadShardColumns(const H5::Group& root, hsize_t count,
+                                      const std::string& path);
 
 }  // namespace jsqa

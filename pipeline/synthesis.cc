@@ -55,21 +55,48 @@ std::string SvmModelFingerprint(const Config& config) {
   return Sha256File(jnd.svm_model);
 }
 
+SynthSetup::SynthSetup(const Config& config, const std::vector<ManifestItem>& speech,
+                       const std::vector<ManifestItem>& noise)
+    : config_(config),
+      speech_(speech),
+      noise_(noise),
+      threads_(ParseThreadCount("synth.threads", config.Get<SynthConfig>("synth").threads)),
+      plan_(speech, config.Get<AudioConfig>("audio").sample_rate, config.Get<SynthConfig>("synth")) {
+  const auto& synth = config.Get<SynthConfig>("synth");
+  if (speech.empty()) throw UsageError("synth: no speech items; configure corpus.librispeech_root or corpus.speech_*");
+  if (noise.empty()) throw UsageError("synth: no noise items; configure corpus.chime3_backgrounds or corpus.noise_*");
+  if (plan_.items() == 0)
+    throw UsageError("synth: no utterance yields a segment of " + FormatDouble(synth.segment_seconds) + " s");
+  for (const SkippedEntry& entry : plan_.skipped())
+    JSQA_LOG(kDebug) << "synth: skipped " << entry.where << ": " << entry.reason;
+  svm_ = LoadSvm(config.Get<JndConfig>("jnd"));
+}
+
+const PairMaker& SynthSetup::maker() {
+  if (!maker_) {
+    const auto& audio = config_.Get<AudioConfig>("audio");
+    const auto& synth = config_.Get<SynthConfig>("synth");
+    NoiseBankArgs noise_args;
+    noise_args.sample_rate = audio.sample_rate;
+    noise_args.read = audio.Read();
+    noise_args.resample = audio.Resampling();
+    noise_args.cache_bytes = int64_t{synth.noise_cache_mb} << 20;
+    noise_args.threads = threads_;
+    bank_ = std::make_unique<NoiseBank>(noise_, noise_args);
+    maker_ = std::make_unique<PairMaker>(speech_, *bank_, svm_ ? &*svm_ : nullptr, config_.Get<JndConfig>("jnd"),
+                                         synth, audio);
+  }
+  return *maker_;
+}
+
 nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem>& speech,
                             const std::vector<ManifestItem>& noise, const std::string& out_dir,
                             const SynthJob& job) {
-  const auto& jnd = config.Get<JndConfig>("jnd");
   const auto& synth = config.Get<SynthConfig>("synth");
   const auto& audio = config.Get<AudioConfig>("audio");
-  if (speech.empty()) throw UsageError("synth: no speech items; configure corpus.librispeech_root or corpus.speech_*");
-  if (noise.empty()) throw UsageError("synth: no noise items; configure corpus.chime3_backgrounds or corpus.noise_*");
-  const int threads = ParseThreadCount("synth.threads", synth.threads);
   const auto start = std::chrono::steady_clock::now();
-
-  const std::optional<JndSvm> svm = LoadSvm(jnd);
-  const SynthPlan plan(speech, audio.sample_rate, synth);
-  if (plan.items() == 0) throw Error("synth: no utterance yields a segment of " + FormatDouble(synth.segment_seconds) + " s");
-  for (const SkippedEntry& entry : plan.skipped()) JSQA_LOG(kDebug) << "synth: skipped " << entry.where << ": " << entry.reason;
+  SynthSetup setup(config, speech, noise);
+  const SynthPlan& plan = setup.plan();
 
   ShardInfo base;
   base.sample_rate = audio.sample_rate;
@@ -87,14 +114,7 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
 
   SynthCounts made;  // by this call, for its rate figure
   if (!todo.empty()) {
-    NoiseBankArgs noise_args;
-    noise_args.sample_rate = audio.sample_rate;
-    noise_args.read = audio.Read();
-    noise_args.resample = audio.Resampling();
-    noise_args.cache_bytes = int64_t{synth.noise_cache_mb} << 20;
-    noise_args.threads = threads;
-    const NoiseBank bank(noise, noise_args);
-    const PairMaker maker(speech, bank, svm ? &*svm : nullptr, jnd, synth, audio);
+    const PairMaker& maker = setup.maker();
     const std::vector<SynthUnit> units = plan.Units(todo);
     int64_t segments = 0;
     for (int shard : todo) segments += plan.shard(shard).item_end - plan.shard(shard).item_begin;
@@ -102,7 +122,7 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
     ShardSink sink(shards, units);
     Progress progress("synth", segments, "segments");
     SynthGraphArgs graph_args;
-    graph_args.threads = threads;
+    graph_args.threads = setup.threads();
     graph_args.progress = &progress;
     RunSynthGraph(units, maker, sink, graph_args);
     made = sink.written();

@@ -60,7 +60,9 @@ TEST(PowerSpectrumTest, SinePeaksInItsBin) {
   std::vector<double> power;
   PowerSpectrum(kLength).Compute(frame.data(), power);
   for (int k = 0; k < static_cast<int>(power.size()); ++k)
-    if (std::abs(k - kBin) > 1) EXPECT_LT(power[k], 1e-9 * power[kBin]) << "bin " << k;
+    if (std::abs(k - kBin) > 1) {
+      EXPECT_LT(power[k], 1e-9 * power[kBin]) << "bin " << k;
+    }
 }
 
 TEST(PowerSpectrumTest, WhiteNoiseHasItsVarianceInEveryBin) {

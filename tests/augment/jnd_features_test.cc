@@ -23,7 +23,8 @@ constexpr double kPi = 3.14159265358979323846;
 
 // The first 4 s of a LibriVox clip (16 kHz).
 const std::vector<float>& Speech() {
-  static const std::vector<float> speech = Crop(ReadAudio(testing::LibrivoxClips()[0]).samples, 0, kSegment);
+  static const std::vector<float> speech =
+      Crop(ReadAudio(testing::LibrivoxClips()[0]).samples, 0, kSegment);
   return speech;
 }
 
@@ -97,7 +98,8 @@ TEST(JndFeaturesTest, WhiteNoiseIsFlatAndSteady) {
 
 TEST(JndFeaturesTest, SineIsFarFromFlat) {
   std::vector<float> sine(kSegment);
-  for (size_t i = 0; i < sine.size(); ++i) sine[i] = static_cast<float>(0.5 * std::sin(2.0 * kPi * 1000.0 * i / kRate));
+  for (size_t i = 0; i < sine.size(); ++i)
+    sine[i] = static_cast<float>(0.5 * std::sin(2.0 * kPi * 1000.0 * i / kRate));
   EXPECT_LT(ComputeJndFeatures(sine, sine, sine, 0.0, 0.0, kRate)[3], -30.0);
 }
 
@@ -140,7 +142,8 @@ TEST(JndFeaturesTest, RejectsBadInputs) {
   EXPECT_THROW(ComputeJndFeatures(noise, shorter, noise, 0.0, 3.0, kRate), Error);
   EXPECT_THROW(ComputeJndFeatures(noise, noise, silence, 0.0, 3.0, kRate), Error);
   EXPECT_THROW(ComputeJndFeatures(silence, silence, noise, 0.0, 3.0, kRate), Error);
-  EXPECT_THROW(ComputeJndFeatures(noise, noise, noise, 0.0, std::numeric_limits<double>::quiet_NaN(), kRate), Error);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW(ComputeJndFeatures(noise, noise, noise, 0.0, nan, kRate), Error);
   EXPECT_THROW(ComputeJndFeatures(noise, noise, noise, 0.0, 3.0, 0), Error);
 }
 

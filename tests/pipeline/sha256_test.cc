@@ -65,7 +65,8 @@ TEST(Sha256Test, MissingFileNamesThePath) {
     Sha256File("/nonexistent/shard.h5");
     FAIL() << "no error";
   } catch (const Error& error) {
-    EXPECT_NE(std::string(error.what()).find("/nonexistent/shard.h5"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("/nonexistent/shard.h5"), std::string::npos)
+        << error.what();
   }
 }
 

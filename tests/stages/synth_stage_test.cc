@@ -15,6 +15,7 @@
 #include "augment/mix.h"
 #include "pipeline/corpus_index.h"
 #include "pipeline/demo_corpus.h"
+#include "pipeline/pair_batches.h"
 #include "pipeline/sha256.h"
 #include "pipeline/shard_io.h"
 #include "pipeline/synthesis.h"
@@ -227,6 +228,32 @@ TEST_F(SynthTest, BadInputIsSkippedCountedAndTheRunGoesOn) {
   // Every good utterance still made its pairs.
   const nlohmann::json clean = Synthesize(dir_ / "clean");
   EXPECT_EQ(summary["totals"]["pairs"], clean["totals"]["pairs"]);
+}
+
+TEST_F(SynthTest, OnTheFlyBatchesAreThePairsTheShardsHold) {
+  const std::vector<std::string> settings = {"synth.sample_format=float32", "synth.store_components=false"};
+  Synthesize(dir_ / "out", settings);
+  const auto config = MakeConfig(settings);
+  for (const RankSlice slice : {RankSlice{0, 1}, RankSlice{1, 2}}) {
+    auto from_disk = OpenShardBatches(dir_ / "out", 5, slice);
+    auto on_the_fly = OpenOnTheFlyBatches(*config, *speech_, *noise_, 5, slice);
+    PairBatch stored, streamed;
+    int batches = 0;
+    while (from_disk->Next(stored)) {
+      ASSERT_TRUE(on_the_fly->Next(streamed));
+      EXPECT_EQ(streamed.item_index, stored.item_index);
+      EXPECT_EQ(streamed.samples, 16000);
+      EXPECT_EQ(streamed.a, stored.a);
+      EXPECT_EQ(streamed.b, stored.b);
+      ++batches;
+    }
+    EXPECT_FALSE(on_the_fly->Next(streamed));
+    EXPECT_GE(batches, 2);
+  }
+  // Dropping a source midway stops its graph cleanly.
+  auto abandoned = OpenOnTheFlyBatches(*config, *speech_, *noise_, 2);
+  PairBatch first;
+  EXPECT_TRUE(abandoned->Next(first));
 }
 
 }  // namespace

@@ -80,7 +80,8 @@ void CheckArgs(const PriorJudgmentArgs& args) {
   if (!(args.snr_min_db <= args.snr_max_db))
     throw UsageError("--snr-min must be <= --snr-max, got " + Fixed(args.snr_min_db, 2) + " and " +
                      Fixed(args.snr_max_db, 2));
-  if (!(args.delta_max_db > 0.0)) throw UsageError("--delta-max must be > 0, got " + Fixed(args.delta_max_db, 2));
+  if (!(args.delta_max_db > 0.0))
+    throw UsageError("--delta-max must be > 0, got " + Fixed(args.delta_max_db, 2));
   if (!(args.segment_seconds > 0.0))
     throw UsageError("--segment-seconds must be > 0, got " + Fixed(args.segment_seconds, 2));
 }

@@ -1,0 +1,52 @@
+// Batches of JND pairs for training, as plain float buffers (no torch here):
+// from HDF5 shards on disk, or synthesised on the fly by the same flow graph
+// that writes shards, with nothing written to disk.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipeline/config.h"
+#include "pipeline/item_manifest.h"
+
+namespace jsqa {
+
+struct PairBatch {
+  int64_t size = 0;     // pairs in the batch
+  int64_t samples = 0;  // per mixture
+  std::vector<float> a;  // [size, samples], row-major, in [-1, 1]
+  std::vector<float> b;  // [size, samples]
+  std::vector<int64_t> item_index;  // [size], the pairs' global item indices
+};
+
+class PairBatchSource {
+ public:
+  virtual ~PairBatchSource() = default;
+  // Fills the next batch; false when the source is exhausted (the last batch
+  // may be smaller than the batch size).
+  virtual bool Next(PairBatch& batch) = 0;
+};
+
+// Which part of the data one training process reads: shard j belongs to
+// rank j % world. Every rank sees a disjoint part; together all of it.
+struct RankSlice {
+  int rank = 0;
+  int world = 1;
+};
+
+// Pairs of the complete shards in dir (manifest.json required), this rank's
+// shards only, in shard order then pair order.
+std::unique_ptr<PairBatchSource> OpenShardBatches(const std::string& dir, int64_t batch_size,
+                                                  const RankSlice& slice = {});
+
+// The synthesis graph of config ([jnd], [synth], [audio]) run in a background
+// thread into a bounded queue of batches; this rank's shards of the plan.
+// The pairs are exactly those the same config writes to shards. Destroying
+// the source stops the graph.
+std::unique_ptr<PairBatchSource> OpenOnTheFlyBatches(const Config& config, const std::vector<ManifestItem>& speech,
+                                                     const std::vector<ManifestItem>& noise, int64_t batch_size,
+                                                     const RankSlice& slice = {});
+
+}  // namespace jsqa
