@@ -79,6 +79,7 @@ TEST_F(PrepareStageTest, IndexesEveryCorpusOfTheDemo) {
 TEST_F(PrepareStageTest, DamagedFilesAreSkippedWithTheirReasonAndTheRunGoesOn) {
   // A copy of the speech corpus with one truncated FLAC and one empty FLAC.
   const fs::path damaged = run_dir_.path() / "damaged";
+  fs::create_directories(damaged);
   fs::copy(Root("LibriSpeech"), damaged / "LibriSpeech", fs::copy_options::recursive);
   std::vector<fs::path> flacs;
   for (const auto& entry : fs::recursive_directory_iterator(damaged))

@@ -164,14 +164,15 @@ TEST_F(SynthTest, KilledRunResumesToTheSameBytes) {
     std::this_thread::sleep_for(std::chrono::milliseconds(150 + 200 * attempt));
     ::kill(child, SIGKILL);
     ::waitpid(child, nullptr, 0);
-    if (fs::exists(out))
-      for (const auto& entry : fs::directory_iterator(out)) {
-        const std::string name = entry.path().filename().string();
-        // Whatever has its final name is complete: identical to the reference.
-        if (name.size() > 3 && name.substr(name.size() - 3) == ".h5" && reference.count(name) &&
-            fs::exists(fs::path(out) / (name.substr(0, name.size() - 3) + ".json")))
-          EXPECT_EQ(testing::ReadBytes(entry.path().string()), reference.at(name)) << name;
+    if (!fs::exists(out)) continue;
+    for (const auto& entry : fs::directory_iterator(out)) {
+      const std::string name = entry.path().filename().string();
+      // Whatever has its final name is complete: identical to the reference.
+      if (name.size() > 3 && name.substr(name.size() - 3) == ".h5" && reference.count(name) &&
+          fs::exists(fs::path(out) / (name.substr(0, name.size() - 3) + ".json"))) {
+        EXPECT_EQ(testing::ReadBytes(entry.path().string()), reference.at(name)) << name;
       }
+    }
   }
   Synthesize(out, settings);
   auto resumed = Files(out);
