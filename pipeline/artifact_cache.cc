@@ -65,14 +65,21 @@ bool ArtifactCache::IsComplete(const std::string& stage, const std::string& key)
 
 std::string ArtifactCache::BeginTemporary(const std::string& stage, const std::string& key) const {
   const std::string prefix = TemporaryPrefix(stage, key);
-  for (const auto& entry : fs::directory_iterator(root_)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind(prefix, 0) != 0) continue;
-    const pid_t owner = static_cast<pid_t>(std::atoi(name.c_str() + prefix.size()));
-    if (!ProcessAlive(owner)) fs::remove_all(entry.path());
-  }
   const fs::path temporary = fs::path(root_) / (prefix + std::to_string(::getpid()));
   fs::remove_all(temporary);
+  for (const auto& entry : fs::directory_iterator(root_)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || entry.path() == temporary) continue;
+    const pid_t owner = static_cast<pid_t>(std::atoi(name.c_str() + prefix.size()));
+    if (ProcessAlive(owner)) continue;
+    // A killed run of the same key: resume in its folder (stages that can
+    // resume, like synth, skip what is complete; others overwrite).
+    if (!fs::exists(temporary)) {
+      fs::rename(entry.path(), temporary);
+    } else {
+      fs::remove_all(entry.path());
+    }
+  }
   fs::create_directories(temporary);
   return temporary.string();
 }

@@ -26,8 +26,9 @@ class ArtifactCache {
   std::string FinalPath(const std::string& stage, const std::string& key) const;
   // True when the final folder exists with its marker.
   bool IsComplete(const std::string& stage, const std::string& key) const;
-  // A fresh temporary folder for (stage, key); first removes temporary
-  // folders of the same (stage, key) left by processes no longer alive.
+  // The temporary folder for (stage, key). A folder of the same (stage, key)
+  // left by a process no longer alive is taken over, so a killed stage
+  // resumes where it can (synth keeps its complete shards).
   std::string BeginTemporary(const std::string& stage, const std::string& key) const;
   // Marks the temporary folder complete and renames it to the final path,
   // replacing an older final folder (e.g. under --force).

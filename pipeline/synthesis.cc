@@ -1,6 +1,7 @@
 #include "pipeline/synthesis.h"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -33,15 +34,24 @@ std::optional<JndSvm> LoadSvm(const JndConfig& jnd) {
   return JndSvm::Load(jnd.svm_model);
 }
 
+std::string Percent(int64_t part, int64_t whole) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.1f%%", whole > 0 ? 100.0 * part / whole : 0.0);
+  return text;
+}
+
 void LogAcceptance(const SynthCounts& counts) {
   std::string by_environment;
+  int64_t draws_total = 0, accepted_total = 0;
   for (const auto& [environment, draws] : counts.draws_by_environment) {
     const int64_t accepted =
         counts.accepted_by_environment.count(environment) ? counts.accepted_by_environment.at(environment) : 0;
-    by_environment += " " + environment + " " + FormatDouble(std::round(1000.0 * accepted / draws) / 10) + "%";
+    by_environment += " " + environment + " " + Percent(accepted, draws);
+    draws_total += draws;
+    accepted_total += accepted;
   }
-  JSQA_LOG(kInfo) << "synth: JND acceptance " << FormatDouble(std::round(10000.0 * counts.AcceptanceRate()) / 100)
-                  << "% of draws (by environment:" << by_environment << "); " << counts.pairs << " pairs from "
+  JSQA_LOG(kInfo) << "synth: JND acceptance " << Percent(accepted_total, draws_total) << " of " << draws_total
+                  << " draws (by environment:" << by_environment << "); " << counts.pairs << " pairs from "
                   << counts.segments << " segments, " << counts.dropped << " dropped after max draws";
   for (const auto& [reason, count] : counts.skipped_by_reason)
     JSQA_LOG(kInfo) << "synth: " << count << " segments skipped: " << reason;

@@ -1,6 +1,7 @@
 #include "stages/prepare_stage.h"
 
 #include <filesystem>
+#include <iomanip>
 
 #include "augment/error.h"
 #include "pipeline/corpus_index.h"
@@ -57,7 +58,7 @@ void PrepareStage::Run(StageContext& context) const {
     WriteItemManifest((fs::path(context.out_dir) / (name + ".tsv")).string(), index.items);
     if (HasSources(kind, corpus))
       JSQA_LOG(kInfo) << "prepare " << name << ": " << index.items.size() << " files, "
-                      << FormatDouble(index.seconds / 3600.0) << " h, " << index.skipped.size() << " skipped";
+                      << std::fixed << std::setprecision(2) << index.seconds / 60.0 << " min, " << index.skipped.size() << " skipped";
     context.summary[name] = {{"files", index.items.size()},
                              {"hours", index.seconds / 3600.0},
                              {"skipped", index.skipped.size()}};
