@@ -78,6 +78,13 @@ TEST_F(CliTest, InspectDescribesAudioConfigsAndStageFolders) {
   EXPECT_NE(output.find("48000 Hz"), std::string::npos) << output;
   ASSERT_EQ(Jsqa("inspect " + (*dir_ / "demo.ini"), &output), 0) << output;
   EXPECT_NE(output.find("valid"), std::string::npos) << output;
+  ASSERT_EQ(Jsqa("synth " + (*dir_ / "demo.ini") + " --set jnd.svm_model=" + testing::SourceDir() +
+                     "/configs/jnd-svm.model --set synth.pairs_per_shard=1000 --out " + (*dir_ / "pairs"),
+                 &output), 0) << output;
+  EXPECT_NE(output.find("all shards complete"), std::string::npos) << output;
+  ASSERT_EQ(Jsqa("inspect " + (*dir_ / "pairs/pairs-00000-of-00001.h5") + " --log-level warn", &output), 0) << output;
+  EXPECT_NE(output.find("JND-pair shard 0 of 1, "), std::string::npos) << output;
+  EXPECT_NE(output.find("pairs of 64000 samples at 16000 Hz (int16)"), std::string::npos) << output;
   const std::string bad = *dir_ / "bad.wav";
   testing::WriteBytes(bad, "not audio at all");
   EXPECT_EQ(Jsqa("inspect " + bad, &output), 1);

@@ -11,7 +11,7 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"run", "run the stage graph of a config, reusing cached stages", RunCommandMain},
       {"synth", "synthesise JND pairs into HDF5 shards (one job of a cluster array, or all)", SynthCommandMain},
-      {"inspect", "describe an audio file, a config, or a stage folder", InspectCommandMain},
+      {"inspect", "describe an audio file, a config, a manifest, an HDF5 shard or a stage folder", InspectCommandMain},
       {"demo-corpus", "build the demo corpus from Debian's speech recordings", DemoCorpusCommandMain},
       {"jnd-svm", "train the JND SVM on listening-test judgments, or make judgments from the published-threshold prior",
        JndSvmCommandMain},

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -8,6 +10,7 @@
 #include "augment/mix.h"
 #include "pipeline/artifact_cache.h"
 #include "pipeline/item_manifest.h"
+#include "pipeline/shard_io.h"
 #include "pipeline/stage_graph.h"
 #include "stages/builtin_stages.h"
 #include "tools/cli/cli_options.h"
@@ -54,6 +57,33 @@ void InspectManifest(const std::string& path) {
   std::cout << path << ": item manifest, " << items.size() << " files, " << seconds / 3600.0 << " h\n";
 }
 
+void InspectShard(const std::string& path) {
+  const ShardReader reader(path);
+  const ShardInfo& info = reader.info();
+  std::cout << path << ": JND-pair shard " << info.shard_index << " of " << info.shard_count << ", "
+            << reader.pairs() << " pairs of " << info.segment_samples << " samples at " << info.sample_rate
+            << " Hz (" << (info.sample_format == ShardSampleFormat::kInt16 ? "int16" : "float32")
+            << (info.store_components ? ", with components" : "") << "), items [" << info.item_begin << ", "
+            << info.item_end << "), seed " << info.seed << "\n";
+  double delta_min = 1e300, delta_max = -1e300, snr_min = 1e300, snr_max = -1e300, probability = 0.0;
+  for (int64_t i = 0; i < reader.pairs(); ++i) {
+    const JndPair pair = reader.Read(i);
+    const double delta = std::abs(pair.snr_b_db - pair.snr_a_db);
+    delta_min = std::min(delta_min, delta);
+    delta_max = std::max(delta_max, delta);
+    snr_min = std::min({snr_min, pair.snr_a_db, pair.snr_b_db});
+    snr_max = std::max({snr_max, pair.snr_a_db, pair.snr_b_db});
+    probability += pair.jnd_probability;
+    if (i < 3)
+      std::cout << "  pair " << i << ": " << pair.utterance_id << " segment " << pair.segment << ", noise "
+                << pair.noise_id << " @" << pair.noise_offset << ", snr_a " << pair.snr_a_db << " dB, snr_b "
+                << pair.snr_b_db << " dB, P(same) " << pair.jnd_probability << "\n";
+  }
+  if (reader.pairs() > 0)
+    std::cout << "  SNR " << snr_min << " .. " << snr_max << " dB, delta " << delta_min << " .. " << delta_max
+              << " dB, mean P(same) " << probability / reader.pairs() << "\n";
+}
+
 void InspectAudio(const std::string& path) {
   const AudioInfo info = ProbeAudio(path);
   const Audio audio = ReadAudio(path);
@@ -69,7 +99,7 @@ void InspectAudio(const std::string& path) {
 int InspectCommandMain(const std::vector<std::string>& args) {
   po::options_description options("inspect options");
   options.add_options()("path", po::value<std::string>()->required(),
-                        "audio file, config (.ini), manifest (.tsv) or stage folder (positional)")(
+                        "audio file, config (.ini), manifest (.tsv), HDF5 shard (.h5) or stage folder (positional)")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "with a config: override a key, --set section.key=value (repeatable)");
   AddCommonOptions(options);
@@ -87,6 +117,8 @@ int InspectCommandMain(const std::vector<std::string>& args) {
   } else if (HasExtension(path, ".ini")) {
     InspectConfig(path.string(), values.count("set") ? values["set"].as<std::vector<std::string>>()
                                                       : std::vector<std::string>{});
+  } else if (HasExtension(path, ".h5")) {
+    InspectShard(path.string());
   } else if (HasExtension(path, ".tsv")) {
     InspectManifest(path.string());
   } else {
