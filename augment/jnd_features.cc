@@ -31,12 +31,14 @@ double MeanSquare(const float* frame, int length) {
   return sum / length;
 }
 
-// Start samples of the frames (hop = half a frame) that fit in length.
+// Start samples of the non-overlapping frames that fit in length. (Half-
+// overlapping frames gave the same features within noise at twice the cost:
+// the spectra are most of synthesis time.)
 std::vector<size_t> FrameStarts(size_t length, int frame_length) {
   JSQA_CHECK(length >= static_cast<size_t>(frame_length), "JND features need at least one ",
              frame_length, "-sample frame, got ", length, " samples");
   std::vector<size_t> starts;
-  const size_t hop = static_cast<size_t>(frame_length) / 2;
+  const size_t hop = static_cast<size_t>(frame_length);
   for (size_t start = 0; start + frame_length <= length; start += hop) starts.push_back(start);
   return starts;
 }
