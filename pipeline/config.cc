@@ -205,7 +205,6 @@ void Config::Store(const po::parsed_options& parsed, const std::string& origin,
 }
 
 void Config::Load(const std::string& path, const std::vector<std::string>& overrides) {
-  source_path_ = path;
   graph_.clear();
   po::variables_map values;
   std::map<std::string, std::string> origins;

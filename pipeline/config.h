@@ -98,7 +98,6 @@ class Config {
   std::vector<std::string> Prefixes() const;
   // [graph] entries in file order: (stage, inputs text).
   const std::vector<std::pair<std::string, std::string>>& GraphEntries() const { return graph_; }
-  const std::string& SourcePath() const { return source_path_; }
   const po::options_description& Options() const { return options_; }
 
  private:
@@ -109,7 +108,6 @@ class Config {
   po::options_description options_{"config"};
   std::vector<std::pair<std::string, std::unique_ptr<ConfigSection>>> sections_;
   std::vector<std::pair<std::string, std::string>> graph_;
-  std::string source_path_;
 };
 
 }  // namespace jsqa

@@ -39,7 +39,6 @@ class NoiseBank {
   // length samples from offset, wrapping around the end (noise shorter than
   // a segment is looped).
   std::vector<float> Segment(size_t index, int64_t offset, int64_t length) const;
-  bool cached() const { return cached_; }
   int64_t CachedBytes() const;
   const std::vector<SkippedEntry>& skipped() const { return skipped_; }
 

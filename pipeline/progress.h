@@ -25,7 +25,6 @@ class Progress {
   void Advance(int64_t count = 1);
   // Prints the final line (also done by the destructor).
   void Finish();
-  int64_t done() const { return done_.load(); }
 
  private:
   void Report(bool final);

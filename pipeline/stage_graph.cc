@@ -54,19 +54,4 @@ StageGraph::StageGraph(const std::vector<std::pair<std::string, std::string>>& e
   }
 }
 
-std::vector<std::string> StageGraph::Dependents(const std::string& stage) const {
-  std::set<std::string> reached = {stage};
-  std::vector<std::string> result;
-  for (const GraphNode& node : ordered_) {
-    const bool downstream = node.stage == stage ||
-                            std::any_of(node.inputs.begin(), node.inputs.end(),
-                                        [&](const std::string& input) { return reached.count(input) > 0; });
-    if (downstream) {
-      reached.insert(node.stage);
-      result.push_back(node.stage);
-    }
-  }
-  return result;
-}
-
 }  // namespace jsqa

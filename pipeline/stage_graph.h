@@ -31,8 +31,6 @@ class StageGraph {
   // Nodes in dependency order: inputs before the stages that use them; among
   // independent stages, the order of the config.
   const std::vector<GraphNode>& Ordered() const { return ordered_; }
-  // The node and everything downstream of it.
-  std::vector<std::string> Dependents(const std::string& stage) const;
 
  private:
   std::vector<GraphNode> ordered_;
