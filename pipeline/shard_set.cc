@@ -124,7 +124,13 @@ ShardSink::ShardSink(const ShardSet& set, const std::vector<SynthUnit>& units) :
 
 // Without Finish() the writer's destructor removes its temporary file: an
 // interrupted shard never looks complete.
-ShardSink::~ShardSink() = default;
+ShardSink::~ShardSink() {
+  if (sidecar_.valid()) sidecar_.wait();
+}
+
+void ShardSink::Drain() {
+  if (sidecar_.valid()) sidecar_.get();
+}
 
 void ShardSink::Consume(UnitResult& result) {
   if (result.shard != current_) {
@@ -141,7 +147,12 @@ void ShardSink::Consume(UnitResult& result) {
 void ShardSink::Finish() {
   writer_->Close();
   writer_.reset();
-  set_.WriteSidecar(current_, counts_);
+  // One sidecar in flight at a time: bounds the threads, and an error
+  // surfaces at the next shard.
+  Drain();
+  sidecar_ = std::async(std::launch::async, [this, shard = current_, counts = counts_] {
+    set_.WriteSidecar(shard, counts);
+  });
   written_.Add(counts_);
   JSQA_LOG(kInfo) << "synth: wrote " << set_.ShardPath(current_) << " (" << counts_.pairs << " pairs)";
 }

@@ -135,6 +135,7 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
     graph_args.threads = setup.threads();
     graph_args.progress = &progress;
     RunSynthGraph(units, maker, sink, graph_args);
+    sink.Drain();
     made = sink.written();
   }
 
