@@ -91,5 +91,27 @@ TEST_F(CliTest, InspectDescribesAudioConfigsAndStageFolders) {
   EXPECT_NE(output.find("bad.wav"), std::string::npos) << output;
 }
 
+TEST_F(CliTest, SlurmArrayJobsTogetherWriteTheSingleJobsShards) {
+  const std::string synth = JsqaExecutable() + " synth " + (*dir_ / "demo.ini") + " --set jnd.svm_model=" +
+                            testing::SourceDir() + "/configs/jnd-svm.model --set synth.pairs_per_shard=2 --out ";
+  std::string output;
+  ASSERT_EQ(RunCommand(synth + (*dir_ / "single"), &output), 0) << output;
+  // An array --array=1-2: task ids 1 and 2, so shard indices 0 and 1 of 2.
+  for (const char* task : {"2", "1"}) {
+    ASSERT_EQ(RunCommand(std::string("SLURM_ARRAY_TASK_ID=") + task + " SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_COUNT=2 " +
+                             synth + (*dir_ / "array"),
+                         &output),
+              0)
+        << output;
+  }
+  EXPECT_NE(output.find("all shards complete"), std::string::npos) << output;
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(*dir_ / "single")) names.push_back(entry.path().filename());
+  ASSERT_GE(names.size(), 5u);  // at least two shards, their sidecars, the manifest
+  for (const std::string& name : names)
+    EXPECT_EQ(testing::ReadBytes(*dir_ / ("array/" + name)), testing::ReadBytes(*dir_ / ("single/" + name))) << name;
+  EXPECT_EQ(RunCommand(synth + (*dir_ / "bad") + " --shard-index 2 --num-shards 2", &output), 2) << output;
+}
+
 }  // namespace
 }  // namespace jsqa
