@@ -1,0 +1,51 @@
+// The JSQA encoder: Conv1d layers on the raw waveform (kernel 15, batch norm,
+// LeakyReLU), then average pooling over time to one embedding per clip.
+//
+// Variable-length batches: clips are zero-padded to the longest and come
+// with their lengths. After every layer the positions past a clip's valid
+// length are set to zero, which is exactly what the convolution's own zero
+// padding gives a clip on its own; pooling averages valid positions only.
+// So in evaluation a clip's embedding does not depend on what it is batched
+// with (tested).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+namespace jsqa {
+
+struct EncoderOptions {
+  // One entry per Conv1d layer. The default (16 layers, strides 2 on the
+  // first 8: 256× shorter in time) has about 25.6 M parameters.
+  TORCH_ARG(std::vector<int64_t>, channels) = {32,  32,  64,  64,  128, 128, 256, 256,
+                                               256, 256, 512, 512, 512, 512, 512, 512};
+  TORCH_ARG(std::vector<int64_t>, strides) = {2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1};
+  TORCH_ARG(int64_t, kernel_size) = 15;
+  TORCH_ARG(double, negative_slope) = 0.01;  // LeakyReLU
+};
+
+class EncoderImpl : public torch::nn::Module {
+ public:
+  explicit EncoderImpl(const EncoderOptions& options = {});
+
+  // waveform: [batch, samples] at 16 kHz; lengths: [batch] int64 valid
+  // samples (undefined: all valid). Returns [batch, embedding_size()].
+  torch::Tensor forward(const torch::Tensor& waveform, const torch::Tensor& lengths = {});
+
+  int64_t embedding_size() const { return options_.channels().back(); }
+  // Valid output frames of the last layer for input lengths [batch].
+  torch::Tensor OutputLengths(const torch::Tensor& lengths) const;
+  // Multiply-accumulates per second of 16 kHz audio (×2 for FLOPs).
+  double MacsPerSecond(int sample_rate = 16000) const;
+
+ private:
+  EncoderOptions options_;
+  std::vector<torch::nn::Conv1d> convs_;
+  std::vector<torch::nn::BatchNorm1d> norms_;
+};
+TORCH_MODULE(Encoder);
+
+int64_t CountParameters(const torch::nn::Module& module);
+
+}  // namespace jsqa
