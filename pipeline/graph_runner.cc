@@ -2,22 +2,16 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "augment/error.h"
 #include "pipeline/artifact_cache.h"
 #include "pipeline/logging.h"
+#include "pipeline/text_files.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
 namespace {
-
-void WriteText(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  JSQA_CHECK(out.good(), path, ": cannot write");
-}
 
 // Runs one stage into a temporary folder and commits it. Returns seconds.
 double RunStage(const Stage& stage, const Config& config, const ArtifactCache& cache,
@@ -27,7 +21,7 @@ double RunStage(const Stage& stage, const Config& config, const ArtifactCache& c
   const auto start = std::chrono::steady_clock::now();
   try {
     SetLogFile((fs::path(temporary) / "stage.log").string());
-    WriteText((fs::path(temporary) / "config.ini").string(), config.SectionsText(stage.ConfigSections()));
+    WriteFileAtomically((fs::path(temporary) / "config.ini").string(), config.SectionsText(stage.ConfigSections()));
     StageContext context{config, temporary, inputs};
     stage.Run(context);
     const double seconds =
@@ -38,7 +32,7 @@ double RunStage(const Stage& stage, const Config& config, const ArtifactCache& c
                               {"inputs", input_keys},
                               {"seconds", seconds}};
     summary.update(context.summary);
-    WriteText((fs::path(temporary) / "summary.json").string(), summary.dump(2) + "\n");
+    WriteFileAtomically((fs::path(temporary) / "summary.json").string(), summary.dump(2) + "\n");
     JSQA_LOG(kInfo) << stage.Name() << ": done in " << seconds << " s";
     SetLogFile("");
     cache.Commit(temporary, stage.Name(), key);
@@ -79,7 +73,7 @@ RunReport RunGraph(const Config& config, const StageGraph& graph, const StageReg
     if (!known) throw UsageError("--force " + name + ": not a stage of this run's [graph]");
   }
   const ArtifactCache cache(options.run_dir);
-  if (!options.plan_only) WriteText((fs::path(options.run_dir) / "config.ini").string(), config.ToIni());
+  if (!options.plan_only) WriteFileAtomically((fs::path(options.run_dir) / "config.ini").string(), config.ToIni());
 
   RunReport report;
   std::map<std::string, std::string> keys, folders;

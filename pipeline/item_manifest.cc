@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "augment/error.h"
+#include "pipeline/text_files.h"
 
 namespace jsqa {
 namespace {
@@ -18,16 +19,6 @@ std::vector<std::string> SplitTabs(const std::string& line) {
   while (std::getline(in, field, '\t')) fields.push_back(field);
   if (!line.empty() && line.back() == '\t') fields.emplace_back();
   return fields;
-}
-
-void WriteAtomically(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out << text;
-    JSQA_CHECK(out.good(), temporary, ": cannot write");
-  }
-  std::filesystem::rename(temporary, path);
 }
 
 }  // namespace
@@ -45,7 +36,7 @@ void WriteItemManifest(const std::string& path, const std::vector<ManifestItem>&
     for (const auto& [unused, value] : entry.item.tags) out << '\t' << value;
     out << '\n';
   }
-  WriteAtomically(path, out.str());
+  WriteFileAtomically(path, out.str());
 }
 
 std::vector<ManifestItem> ReadItemManifest(const std::string& path) {
@@ -84,7 +75,7 @@ void WriteSkippedList(const std::string& path, const std::vector<SkippedEntry>& 
   std::ostringstream out;
   out << "where\treason\n";
   for (const SkippedEntry& entry : skipped) out << entry.where << '\t' << entry.reason << '\n';
-  WriteAtomically(path, out.str());
+  WriteFileAtomically(path, out.str());
 }
 
 }  // namespace jsqa

@@ -3,6 +3,8 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
+
 #include "augment/error.h"
 #include "augment/mix.h"
 #include "pipeline/logging.h"
@@ -66,25 +68,24 @@ int64_t NoiseBank::CachedBytes() const {
 
 std::vector<float> NoiseBank::Segment(size_t index, int64_t offset, int64_t length) const {
   const Entry& entry = entries_.at(index);
+  // Resampling a range would differ at its edges from resampling the whole
+  // file: such files are decoded whole, so the output never depends on the budget.
+  const bool whole_file = !cached_ && entry.source_rate != args_.sample_rate;
+  const std::vector<float> whole = whole_file ? Load(entry) : std::vector<float>();
+  const std::vector<float>& samples = cached_ ? entry.samples : whole;
+
   std::vector<float> out(static_cast<size_t>(length));
-  if (cached_) {
-    for (int64_t i = 0; i < length; ++i) out[i] = entry.samples[(offset + i) % entry.length];
-    return out;
-  }
-  if (entry.source_rate != args_.sample_rate) {
-    // Resampling a range would differ at its edges from resampling the whole
-    // file; decode the whole file so the output never depends on the budget.
-    const std::vector<float> whole = Load(entry);
-    for (int64_t i = 0; i < length; ++i) out[i] = whole[(offset + i) % entry.length];
-    return out;
-  }
-  int64_t filled = 0;
-  while (filled < length) {
+  // Copy contiguous runs, wrapping around the end of the recording.
+  for (int64_t filled = 0; filled < length;) {
     const int64_t start = (offset + filled) % entry.length;
     const int64_t count = std::min(length - filled, entry.length - start);
-    const Audio part = ReadAudioRange(entry.path, start, count, args_.read);
-    JSQA_CHECK(static_cast<int64_t>(part.samples.size()) == count, entry.path, ": short read at frame ", start);
-    std::copy(part.samples.begin(), part.samples.end(), out.begin() + filled);
+    if (cached_ || whole_file) {
+      std::copy_n(samples.begin() + start, count, out.begin() + filled);
+    } else {
+      const Audio part = ReadAudioRange(entry.path, start, count, args_.read);
+      JSQA_CHECK(static_cast<int64_t>(part.samples.size()) == count, entry.path, ": short read at frame ", start);
+      std::copy(part.samples.begin(), part.samples.end(), out.begin() + filled);
+    }
     filled += count;
   }
   return out;

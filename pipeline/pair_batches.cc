@@ -5,7 +5,6 @@
 #include <deque>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -14,6 +13,7 @@
 #include "pipeline/shard_io.h"
 #include "pipeline/synth_graph.h"
 #include "pipeline/synthesis.h"
+#include "pipeline/text_files.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
@@ -35,14 +35,9 @@ class ShardBatches : public PairBatchSource {
   ShardBatches(const std::string& dir, int64_t batch_size, const RankSlice& slice) : batch_size_(batch_size) {
     JSQA_CHECK(batch_size >= 1, "batch size ", batch_size, ": need >= 1");
     const std::string manifest_path = (fs::path(dir) / "manifest.json").string();
-    std::ifstream in(manifest_path);
-    if (!in) throw Error(manifest_path + ": missing: the shards in " + dir + " are not all complete");
-    nlohmann::json manifest;
-    try {
-      manifest = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(manifest_path + ": malformed JSON: " + e.what());
-    }
+    if (!fs::exists(manifest_path))
+      throw Error(manifest_path + ": missing: the shards in " + dir + " are not all complete");
+    const nlohmann::json manifest = ReadJsonFile(manifest_path);
     const auto& shards = manifest.at("shards");
     for (size_t j = slice.rank; j < shards.size(); j += slice.world)
       files_.push_back((fs::path(dir) / shards[j].at("file").get<std::string>()).string());

@@ -19,7 +19,8 @@ PairMaker::PairMaker(const std::vector<ManifestItem>& speech, const NoiseBank& n
       jnd_(jnd),
       synth_(synth),
       audio_(audio),
-      segment_samples_(synth.SegmentSamples(audio.sample_rate)) {}
+      segment_samples_(synth.SegmentSamples(audio.sample_rate)),
+      mix_args_(jnd.Mixing(audio.sample_rate)) {}
 
 UnitResult PairMaker::Make(const SynthUnit& unit) const {
   UnitResult result;
@@ -84,7 +85,7 @@ bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utt
     const std::string& environment = noise_.Environment(noise_index);
     ++counts.draws_by_environment[environment];
     try {
-      MixJndPair(clean, noise, snr_a, snr_b, jnd_.Mixing(audio_.sample_rate), pair);
+      MixJndPair(clean, noise, snr_a, snr_b, mix_args_, pair);
     } catch (const Error& e) {
       // e.g. a silent stretch of noise: this draw is unusable, draw again.
       JSQA_LOG(kDebug) << "synth: " << utterance_id << " segment " << segment << " draw " << draw << ": "

@@ -51,6 +51,7 @@ class PairMaker {
   const SynthConfig& synth_;
   const AudioConfig& audio_;
   const int64_t segment_samples_;
+  const JndMixArgs mix_args_;
 };
 
 }  // namespace jsqa

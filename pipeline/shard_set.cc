@@ -1,38 +1,14 @@
 #include "pipeline/shard_set.h"
 
 #include <filesystem>
-#include <fstream>
 
 #include "augment/error.h"
 #include "pipeline/logging.h"
 #include "pipeline/sha256.h"
+#include "pipeline/text_files.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
-namespace {
-
-void WriteJsonAtomically(const std::string& path, const nlohmann::json& json) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary);
-    out << json.dump(2) << "\n";
-    out.flush();
-    JSQA_CHECK(out.good(), temporary, ": cannot write (disk full?)");
-  }
-  fs::rename(temporary, path);
-}
-
-nlohmann::json ReadJson(const std::string& path) {
-  std::ifstream in(path);
-  JSQA_CHECK(in.good(), path, ": cannot read");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(path + ": malformed JSON: " + e.what());
-  }
-}
-
-}  // namespace
 
 ShardSet::ShardSet(std::string dir, const SynthPlan& plan, const ShardInfo& base)
     : dir_(std::move(dir)), plan_(plan), base_(base) {
@@ -58,17 +34,20 @@ ShardInfo ShardSet::Info(int shard) const {
   return info;
 }
 
-bool ShardSet::IsComplete(int shard) const {
+std::optional<nlohmann::json> ShardSet::CompleteSidecar(int shard) const {
   std::error_code error;
-  if (!fs::exists(SidecarPath(shard), error) || !fs::exists(ShardPath(shard), error)) return false;
+  if (!fs::exists(SidecarPath(shard), error) || !fs::exists(ShardPath(shard), error)) return std::nullopt;
   try {
-    const nlohmann::json sidecar = ReadJson(SidecarPath(shard));
-    return sidecar.at("bytes").get<uintmax_t>() == fs::file_size(ShardPath(shard));
+    nlohmann::json sidecar = ReadJsonFile(SidecarPath(shard));
+    if (sidecar.at("bytes").get<uintmax_t>() == fs::file_size(ShardPath(shard))) return sidecar;
+    return std::nullopt;
   } catch (const std::exception& e) {
     JSQA_LOG(kWarn) << "shard " << ShardPath(shard) << " will be rewritten: " << e.what();
-    return false;
+    return std::nullopt;
   }
 }
+
+bool ShardSet::IsComplete(int shard) const { return CompleteSidecar(shard).has_value(); }
 
 std::vector<int> ShardSet::Incomplete(const std::vector<int>& shards) const {
   std::vector<int> incomplete;
@@ -79,19 +58,20 @@ std::vector<int> ShardSet::Incomplete(const std::vector<int>& shards) const {
 
 void ShardSet::WriteSidecar(int shard, const SynthCounts& counts) const {
   const std::string path = ShardPath(shard);
-  WriteJsonAtomically(SidecarPath(shard), {{"file", fs::path(path).filename().string()},
-                                           {"pairs", counts.pairs},
-                                           {"item_begin", plan_.shard(shard).item_begin},
-                                           {"item_end", plan_.shard(shard).item_end},
-                                           {"bytes", fs::file_size(path)},
-                                           {"sha256", Sha256File(path)},
-                                           {"counts", counts.ToJson()}});
+  const nlohmann::json sidecar = {{"file", fs::path(path).filename().string()},
+                                   {"pairs", counts.pairs},
+                                   {"item_begin", plan_.shard(shard).item_begin},
+                                   {"item_end", plan_.shard(shard).item_end},
+                                   {"bytes", fs::file_size(path)},
+                                   {"sha256", Sha256File(path)},
+                                   {"counts", counts.ToJson()}};
+  WriteFileAtomically(SidecarPath(shard), sidecar.dump(2) + "\n");
 }
 
 SynthCounts ShardSet::Totals() const {
   SynthCounts totals;
   for (int shard = 0; shard < plan_.shard_count(); ++shard)
-    if (IsComplete(shard)) totals.Add(SynthCounts::FromJson(ReadJson(SidecarPath(shard)).at("counts")));
+    if (const auto sidecar = CompleteSidecar(shard)) totals.Add(SynthCounts::FromJson(sidecar->at("counts")));
   return totals;
 }
 
@@ -99,11 +79,11 @@ bool ShardSet::WriteManifestIfComplete(const nlohmann::json& header) const {
   nlohmann::json shards = nlohmann::json::array();
   SynthCounts totals;
   for (int shard = 0; shard < plan_.shard_count(); ++shard) {
-    if (!IsComplete(shard)) return false;
-    nlohmann::json sidecar = ReadJson(SidecarPath(shard));
-    totals.Add(SynthCounts::FromJson(sidecar.at("counts")));
-    sidecar.erase("counts");
-    shards.push_back(std::move(sidecar));
+    std::optional<nlohmann::json> sidecar = CompleteSidecar(shard);
+    if (!sidecar) return false;
+    totals.Add(SynthCounts::FromJson(sidecar->at("counts")));
+    sidecar->erase("counts");
+    shards.push_back(std::move(*sidecar));
   }
   nlohmann::json manifest = header;
   manifest["shard_count"] = plan_.shard_count();
@@ -111,7 +91,7 @@ bool ShardSet::WriteManifestIfComplete(const nlohmann::json& header) const {
   manifest["pairs"] = totals.pairs;
   manifest["totals"] = totals.ToJson();
   manifest["shards"] = shards;
-  WriteJsonAtomically((fs::path(dir_) / "manifest.json").string(), manifest);
+  WriteFileAtomically((fs::path(dir_) / "manifest.json").string(), manifest.dump(2) + "\n");
   return true;
 }
 

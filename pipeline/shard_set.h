@@ -15,6 +15,7 @@
 
 #include <future>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@ class ShardSet {
   const std::string& dir() const { return dir_; }
   std::string ShardPath(int shard) const;
   bool IsComplete(int shard) const;
+  // The sidecar of a complete shard (both files present, sizes matching).
+  std::optional<nlohmann::json> CompleteSidecar(int shard) const;
   std::vector<int> Incomplete(const std::vector<int>& shards) const;
   ShardInfo Info(int shard) const;
   // Closes a written shard's bookkeeping: checksum and sidecar.

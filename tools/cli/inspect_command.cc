@@ -1,9 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "augment/audio_io.h"
 #include "augment/error.h"
@@ -12,6 +10,7 @@
 #include "pipeline/item_manifest.h"
 #include "pipeline/shard_io.h"
 #include "pipeline/stage_graph.h"
+#include "pipeline/text_files.h"
 #include "stages/builtin_stages.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"
@@ -43,8 +42,7 @@ void InspectConfig(const std::string& path, const std::vector<std::string>& over
 void InspectStageFolder(const fs::path& folder) {
   const bool complete = fs::exists(folder / kCompleteMarker);
   std::cout << folder.string() << ": stage folder, " << (complete ? "complete" : "INCOMPLETE") << "\n";
-  std::ifstream in(folder / "summary.json");
-  if (in) std::cout << nlohmann::json::parse(in).dump(2) << "\n";
+  if (fs::exists(folder / "summary.json")) std::cout << ReadJsonFile((folder / "summary.json").string()).dump(2) << "\n";
   for (const auto& entry : fs::directory_iterator(folder))
     if (entry.is_regular_file())
       std::cout << "  " << entry.path().filename().string() << "  " << entry.file_size() << " bytes\n";

@@ -1,0 +1,18 @@
+// Whole-file text I/O shared by manifests, sidecars and JSON summaries.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace jsqa {
+
+// Writes text to path + ".tmp", then renames it over path: readers see the
+// old file or the new one, never half of it. Throws jsqa::Error naming the
+// file (e.g. a full disk).
+void WriteFileAtomically(const std::string& path, const std::string& text);
+
+// Parses a JSON file; throws jsqa::Error naming the file when it is missing
+// or malformed.
+nlohmann::json ReadJsonFile(const std::string& path);
+
+}  // namespace jsqa
