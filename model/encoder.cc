@@ -24,6 +24,20 @@ EncoderImpl::EncoderImpl(const EncoderOptions& options) : options_(options) {
   }
 }
 
+void EncoderImpl::FreezeLayers(int64_t count) {
+  frozen_layers_ = std::min<int64_t>(count, layers());
+  for (int64_t i = 0; i < frozen_layers_; ++i) {
+    for (auto& parameter : convs_[i]->parameters()) parameter.set_requires_grad(false);
+    for (auto& parameter : norms_[i]->parameters()) parameter.set_requires_grad(false);
+  }
+  train(is_training());
+}
+
+void EncoderImpl::train(bool on) {
+  torch::nn::Module::train(on);
+  for (int64_t i = 0; i < frozen_layers_; ++i) norms_[i]->eval();
+}
+
 torch::Tensor EncoderImpl::OutputLengths(const torch::Tensor& lengths) const {
   torch::Tensor out = lengths;
   const int64_t padding = options_.kernel_size() / 2;

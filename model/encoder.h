@@ -34,6 +34,11 @@ class EncoderImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& waveform, const torch::Tensor& lengths = {});
 
   int64_t embedding_size() const { return options_.channels().back(); }
+  int64_t layers() const { return static_cast<int64_t>(convs_.size()); }
+  // Fixes the first count layers for fine-tuning: no gradients, and batch
+  // norm keeps its pretrained statistics (evaluation mode) even in train().
+  void FreezeLayers(int64_t count);
+  void train(bool on = true) override;
   // Valid output frames of the last layer for input lengths [batch].
   torch::Tensor OutputLengths(const torch::Tensor& lengths) const;
   // Multiply-accumulates per second of 16 kHz audio (×2 for FLOPs).
@@ -41,6 +46,7 @@ class EncoderImpl : public torch::nn::Module {
 
  private:
   EncoderOptions options_;
+  int64_t frozen_layers_ = 0;
   std::vector<torch::nn::Conv1d> convs_;
   std::vector<torch::nn::BatchNorm1d> norms_;
 };

@@ -57,4 +57,10 @@ ResampleArgs AudioConfig::Resampling() const {
   return args;
 }
 
+std::vector<float> AudioConfig::LoadMono(const std::string& path) const {
+  Audio audio = ReadAudio(path, Read());
+  if (audio.sample_rate == sample_rate) return std::move(audio.samples);
+  return Resample(audio.samples, audio.sample_rate, sample_rate, Resampling());
+}
+
 }  // namespace jsqa

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "augment/audio_io.h"
 #include "augment/resampler.h"
@@ -22,6 +23,9 @@ struct AudioConfig : ConfigSection {
 
   ReadArgs Read() const;
   ResampleArgs Resampling() const;
+  // A file as the model hears it: mono at sample_rate. Throws jsqa::Error
+  // naming the file (unreadable, empty, NaN samples, ...).
+  std::vector<float> LoadMono(const std::string& path) const;
 };
 
 }  // namespace jsqa

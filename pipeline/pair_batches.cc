@@ -4,11 +4,13 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <list>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "augment/counter_rng.h"
 #include "augment/error.h"
 #include "pipeline/shard_io.h"
 #include "pipeline/synth_graph.h"
@@ -32,37 +34,59 @@ void AddPair(PairBatch& batch, const JndPair& pair) {
 
 class ShardBatches : public PairBatchSource {
  public:
-  ShardBatches(const std::string& dir, int64_t batch_size, const RankSlice& slice) : batch_size_(batch_size) {
+  ShardBatches(const std::string& dir, int64_t batch_size, const RankSlice& slice, const ShardOrder& order)
+      : batch_size_(batch_size), slice_(slice) {
     JSQA_CHECK(batch_size >= 1, "batch size ", batch_size, ": need >= 1");
     const std::string manifest_path = (fs::path(dir) / "manifest.json").string();
     if (!fs::exists(manifest_path))
       throw Error(manifest_path + ": missing: the shards in " + dir + " are not all complete");
     const nlohmann::json manifest = ReadJsonFile(manifest_path);
-    const auto& shards = manifest.at("shards");
-    for (size_t j = slice.rank; j < shards.size(); j += slice.world)
-      files_.push_back((fs::path(dir) / shards[j].at("file").get<std::string>()).string());
+    for (const auto& shard : manifest.at("shards")) {
+      const int32_t file = static_cast<int32_t>(files_.size());
+      files_.push_back((fs::path(dir) / shard.at("file").get<std::string>()).string());
+      for (int64_t pair = 0; pair < shard.at("pairs").get<int64_t>(); ++pair) pairs_.push_back({file, pair});
+    }
+    if (order.shuffle) {  // Fisher-Yates from a counter-based stream: the same on every rank
+      CounterRng rng(order.seed, MixKeys(StableHash64("shard-order"), static_cast<uint64_t>(order.epoch)));
+      for (size_t i = pairs_.size(); i > 1; --i) std::swap(pairs_[i - 1], pairs_[rng.UniformInt(i)]);
+    }
+    batches_ = static_cast<int64_t>(pairs_.size()) / (batch_size_ * slice_.world);
   }
 
   bool Next(PairBatch& batch) override {
     batch = PairBatch();
-    while (batch.size < batch_size_) {
-      if (!reader_ || next_pair_ >= reader_->pairs()) {
-        if (next_file_ >= files_.size()) break;
-        reader_ = std::make_unique<ShardReader>(files_[next_file_++]);
-        next_pair_ = 0;
-        continue;
-      }
-      AddPair(batch, reader_->Read(next_pair_++));
+    if (next_batch_ >= batches_) return false;
+    const int64_t first = (next_batch_++ * slice_.world + slice_.rank) * batch_size_;
+    for (int64_t row = first; row < first + batch_size_; ++row) {
+      const auto [file, pair] = pairs_[row];
+      AddPair(batch, Reader(file).Read(pair));
     }
-    return batch.size > 0;
+    return true;
   }
 
+  void Skip(int64_t count) override { next_batch_ = std::min(batches_, next_batch_ + count); }
+
  private:
+  static constexpr size_t kOpenReaders = 8;  // bounds open HDF5 files and their chunk caches
+
+  const ShardReader& Reader(int32_t file) {
+    for (auto it = readers_.begin(); it != readers_.end(); ++it)
+      if (it->first == file) {
+        readers_.splice(readers_.begin(), readers_, it);  // most recently used first
+        return readers_.front().second;
+      }
+    if (readers_.size() == kOpenReaders) readers_.pop_back();
+    readers_.emplace_front(file, ShardReader(files_[file]));
+    return readers_.front().second;
+  }
+
   const int64_t batch_size_;
+  const RankSlice slice_;
   std::vector<std::string> files_;
-  size_t next_file_ = 0;
-  std::unique_ptr<ShardReader> reader_;
-  int64_t next_pair_ = 0;
+  std::vector<std::pair<int32_t, int64_t>> pairs_;  // (file, pair in file), in epoch order
+  int64_t batches_ = 0;
+  int64_t next_batch_ = 0;
+  std::list<std::pair<int32_t, ShardReader>> readers_;
 };
 
 // Collects the ordered pairs of the graph into batches on a bounded queue.
@@ -150,9 +174,15 @@ class OnTheFlyBatches : public PairBatchSource, private PairSink {
 
 }  // namespace
 
+void PairBatchSource::Skip(int64_t count) {
+  PairBatch batch;
+  for (int64_t i = 0; i < count && Next(batch); ++i) {
+  }
+}
+
 std::unique_ptr<PairBatchSource> OpenShardBatches(const std::string& dir, int64_t batch_size,
-                                                  const RankSlice& slice) {
-  return std::make_unique<ShardBatches>(dir, batch_size, slice);
+                                                  const RankSlice& slice, const ShardOrder& order) {
+  return std::make_unique<ShardBatches>(dir, batch_size, slice, order);
 }
 
 std::unique_ptr<PairBatchSource> OpenOnTheFlyBatches(const Config& config, const std::vector<ManifestItem>& speech,

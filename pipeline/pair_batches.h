@@ -27,6 +27,9 @@ class PairBatchSource {
   // Fills the next batch; false when the source is exhausted (the last batch
   // may be smaller than the batch size).
   virtual bool Next(PairBatch& batch) = 0;
+  // Passes over the next count batches (resuming mid-epoch); sources that
+  // can seek override it.
+  virtual void Skip(int64_t count);
 };
 
 // Which part of the data one training process reads: shard j belongs to
@@ -36,10 +39,21 @@ struct RankSlice {
   int world = 1;
 };
 
-// Pairs of the complete shards in dir (manifest.json required), this rank's
-// shards only, in shard order then pair order.
+// The order of one pass over the shards: a permutation of all pairs drawn
+// from (seed, epoch). Global batch g is pairs [g·B·world, (g+1)·B·world) of
+// it and rank r reads rows [r·B, (r+1)·B) of each, so the global batches
+// are the same for any number of ranks; a final partial global batch is
+// dropped so that every rank takes the same number of steps.
+struct ShardOrder {
+  uint64_t seed = 1;
+  int64_t epoch = 0;
+  bool shuffle = true;  // false: shard order, then pair order
+};
+
+// Pairs of the complete shards in dir (manifest.json required), batch_size
+// per rank, read by random access (each pair is one HDF5 chunk).
 std::unique_ptr<PairBatchSource> OpenShardBatches(const std::string& dir, int64_t batch_size,
-                                                  const RankSlice& slice = {});
+                                                  const RankSlice& slice = {}, const ShardOrder& order = {});
 
 // The synthesis graph of config ([jnd], [synth], [audio]) run in a background
 // thread into a bounded queue of batches; this rank's shards of the plan.

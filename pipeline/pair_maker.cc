@@ -32,10 +32,7 @@ UnitResult PairMaker::Make(const SynthUnit& unit) const {
 
   std::vector<float> speech;
   try {
-    Audio audio = ReadAudio(utterance.item.path, audio_.Read());
-    speech = audio.sample_rate == audio_.sample_rate
-                 ? std::move(audio.samples)
-                 : Resample(audio.samples, audio.sample_rate, audio_.sample_rate, audio_.Resampling());
+    speech = audio_.LoadMono(utterance.item.path);
     const int64_t expected = ResampledLength(utterance.frames, utterance.sample_rate, audio_.sample_rate);
     JSQA_CHECK(static_cast<int64_t>(speech.size()) == expected, utterance.item.path,
                ": length differs from the prepare manifest (", speech.size(), " vs ", expected,

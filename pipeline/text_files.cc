@@ -15,7 +15,12 @@ void WriteFileAtomically(const std::string& path, const std::string& text) {
     out.flush();
     JSQA_CHECK(out.good(), temporary, ": cannot write (disk full?)");
   }
-  std::filesystem::rename(temporary, path);
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    std::filesystem::remove(temporary);
+    throw Error(path + ": cannot replace: " + error.message());
+  }
 }
 
 nlohmann::json ReadJsonFile(const std::string& path) {

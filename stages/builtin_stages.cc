@@ -6,12 +6,23 @@
 #include "pipeline/synth_config.h"
 #include "stages/prepare_stage.h"
 #include "stages/synth_stage.h"
+#ifdef JSQA_WITH_TORCH
+#include "model/training_config.h"
+#include "stages/evaluate_stage.h"
+#include "stages/finetune_stage.h"
+#include "stages/pretrain_stage.h"
+#endif
 
 namespace jsqa {
 
 void RegisterBuiltinStages(StageRegistry& registry) {
   registry.Register(std::make_unique<PrepareStage>());
   registry.Register(std::make_unique<SynthStage>());
+#ifdef JSQA_WITH_TORCH
+  registry.Register(std::make_unique<PretrainStage>());
+  registry.Register(std::make_unique<FinetuneStage>());
+  registry.Register(std::make_unique<EvaluateStage>());
+#endif
 }
 
 void AddConfigSections(Config& config) {
@@ -20,6 +31,13 @@ void AddConfigSections(Config& config) {
   config.AddSection<PrepareConfig>("prepare");
   config.AddSection<JndConfig>("jnd");
   config.AddSection<SynthConfig>("synth");
+#ifdef JSQA_WITH_TORCH
+  config.AddSection<ModelConfig>("model");
+  config.AddSection<PretrainConfig>("pretrain");
+  config.AddSection<FinetuneConfig>("finetune");
+  config.AddSection<EvaluateConfig>("evaluate");
+  config.AddSection<RuntimeConfig>("runtime");
+#endif
 }
 
 }  // namespace jsqa

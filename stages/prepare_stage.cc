@@ -4,6 +4,7 @@
 #include <iomanip>
 
 #include "augment/error.h"
+#include "pipeline/corpus_config.h"
 #include "pipeline/corpus_index.h"
 #include "pipeline/item_manifest.h"
 #include "pipeline/logging.h"
@@ -65,6 +66,15 @@ void PrepareStage::Run(StageContext& context) const {
   }
   WriteSkippedList((fs::path(context.out_dir) / "skipped.tsv").string(), all_skipped);
   context.summary["skipped_total"] = all_skipped.size();
+}
+
+std::vector<ManifestItem> CorpusItems(CorpusKind kind, const Config& config, const std::string& manifests_dir) {
+  if (!manifests_dir.empty())
+    return ReadItemManifest((fs::path(manifests_dir) / (std::string(CorpusKindName(kind)) + ".tsv")).string());
+  CorpusIndex index = IndexCorpus(kind, config.Get<CorpusConfig>("corpus"), config.Get<PrepareConfig>("prepare").Index());
+  for (const SkippedEntry& entry : index.skipped)
+    JSQA_LOG(kWarn) << CorpusKindName(kind) << ": skipped " << entry.where << ": " << entry.reason;
+  return std::move(index.items);
 }
 
 }  // namespace jsqa

@@ -9,6 +9,7 @@
 
 #include "pipeline/config.h"
 #include "pipeline/corpus_index.h"
+#include "pipeline/item_manifest.h"
 #include "pipeline/stage.h"
 
 namespace jsqa {
@@ -26,6 +27,11 @@ struct PrepareConfig : ConfigSection {
   std::vector<std::string> ExecutionKeys() const override { return {"threads"}; }
   IndexArgs Index() const;
 };
+
+// Items of one corpus kind: from manifests_dir/<kind>.tsv (a prepare
+// folder), or, when manifests_dir is empty, indexed now from [corpus] and
+// [prepare] (skipped files logged).
+std::vector<ManifestItem> CorpusItems(CorpusKind kind, const Config& config, const std::string& manifests_dir);
 
 class PrepareStage : public Stage {
  public:

@@ -7,10 +7,11 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache
   libtorch-dev libgloo-dev libtbb-dev
   libsndfile1-dev libsoxr-dev libsamplerate0-dev
-  libhdf5-dev libboost-program-options-dev libsvm-dev nlohmann-json3-dev
+  libhdf5-dev libboost-program-options-dev libsvm-dev nlohmann-json3-dev libpng-dev
   googletest libgtest-dev
   pocketsphinx-testdata alsa-utils
   python3-h5py python3-numpy
+  slurmctld slurmd slurm-client munge
 )
 
 missing=()

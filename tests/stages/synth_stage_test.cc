@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -235,22 +236,65 @@ TEST_F(SynthTest, OnTheFlyBatchesAreThePairsTheShardsHold) {
   const std::vector<std::string> settings = {"synth.sample_format=float32", "synth.store_components=false"};
   Synthesize(dir_ / "out", settings);
   const auto config = MakeConfig(settings);
-  for (const RankSlice slice : {RankSlice{0, 1}, RankSlice{1, 2}}) {
-    auto from_disk = OpenShardBatches(dir_ / "out", 5, slice);
-    auto on_the_fly = OpenOnTheFlyBatches(*config, *speech_, *noise_, 5, slice);
-    PairBatch stored, streamed;
-    int batches = 0;
-    while (from_disk->Next(stored)) {
-      ASSERT_TRUE(on_the_fly->Next(streamed));
-      EXPECT_EQ(streamed.item_index, stored.item_index);
-      EXPECT_EQ(streamed.samples, 16000);
-      EXPECT_EQ(streamed.a, stored.a);
-      EXPECT_EQ(streamed.b, stored.b);
-      ++batches;
-    }
-    EXPECT_FALSE(on_the_fly->Next(streamed));
-    EXPECT_GE(batches, 2);
+  // In stored order, the shards give exactly the stream's full batches.
+  auto from_disk = OpenShardBatches(dir_ / "out", 5, {}, ShardOrder{1, 0, false});
+  auto on_the_fly = OpenOnTheFlyBatches(*config, *speech_, *noise_, 5);
+  PairBatch stored, streamed;
+  int batches = 0;
+  while (from_disk->Next(stored)) {
+    ASSERT_TRUE(on_the_fly->Next(streamed));
+    EXPECT_EQ(streamed.item_index, stored.item_index);
+    EXPECT_EQ(streamed.samples, 16000);
+    EXPECT_EQ(streamed.a, stored.a);
+    EXPECT_EQ(streamed.b, stored.b);
+    ++batches;
   }
+  EXPECT_GE(batches, 2);
+  // A rank's stream is its own shards of the plan: two ranks together make
+  // every pair once.
+  std::vector<int64_t> one_rank, two_ranks;
+  for (const RankSlice slice : {RankSlice{0, 1}, RankSlice{0, 2}, RankSlice{1, 2}}) {
+    auto stream = OpenOnTheFlyBatches(*config, *speech_, *noise_, 3, slice);
+    auto& seen = slice.world == 1 ? one_rank : two_ranks;
+    while (stream->Next(streamed)) seen.insert(seen.end(), streamed.item_index.begin(), streamed.item_index.end());
+  }
+  std::sort(one_rank.begin(), one_rank.end());
+  std::sort(two_ranks.begin(), two_ranks.end());
+  EXPECT_EQ(one_rank, two_ranks);
+}
+
+TEST_F(SynthTest, ShuffledShardBatchesAreTheSameGlobalBatchesForAnyRankCount) {
+  Synthesize(dir_ / "out", {"synth.sample_format=float32"});
+  const auto global_batches = [&](int world, int64_t epoch) {
+    std::vector<std::vector<int64_t>> sources(world);
+    for (int rank = 0; rank < world; ++rank) {
+      auto batches = OpenShardBatches(dir_ / "out", 4 / world, RankSlice{rank, world}, ShardOrder{7, epoch, true});
+      PairBatch batch;
+      while (batches->Next(batch))
+        sources[rank].insert(sources[rank].end(), batch.item_index.begin(), batch.item_index.end());
+    }
+    std::vector<int64_t> order;  // rank rows interleaved back into global batches
+    const size_t rows = 4 / world;
+    for (size_t first = 0; first < sources[0].size(); first += rows)
+      for (int rank = 0; rank < world; ++rank)
+        order.insert(order.end(), sources[rank].begin() + first, sources[rank].begin() + first + rows);
+    return order;
+  };
+  const auto single = global_batches(1, 0);
+  EXPECT_GE(single.size(), 8u);
+  EXPECT_EQ(single.size() % 4, 0u);
+  EXPECT_EQ(global_batches(2, 0), single);
+  EXPECT_EQ(global_batches(4, 0), single);
+  EXPECT_NE(global_batches(1, 1), single);  // each epoch its own order
+  auto resumed = OpenShardBatches(dir_ / "out", 4, {}, ShardOrder{7, 0, true});
+  resumed->Skip(1);
+  PairBatch second;
+  ASSERT_TRUE(resumed->Next(second));
+  EXPECT_EQ(second.item_index, std::vector<int64_t>(single.begin() + 4, single.begin() + 8));
+}
+
+TEST_F(SynthTest, AbandonedStreamStopsCleanly) {
+  const auto config = MakeConfig({});
   // Dropping a source midway stops its graph cleanly.
   auto abandoned = OpenOnTheFlyBatches(*config, *speech_, *noise_, 2);
   PairBatch first;

@@ -11,6 +11,13 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"run", "run the stage graph of a config, reusing cached stages", RunCommandMain},
       {"synth", "synthesise JND pairs into HDF5 shards (one job of a cluster array, or all)", SynthCommandMain},
+#ifdef JSQA_WITH_TORCH
+      {"pretrain", "pretrain the encoder contrastively on JND pairs (shards or on the fly; one rank or many)",
+       PretrainCommandMain},
+      {"finetune", "fine-tune encoder + MOS head on NISQA (pretrained or from scratch)", FinetuneCommandMain},
+      {"evaluate", "score a fine-tuned model on NISQA test sets: RMSE, MAE, PCC, SRCC, plots", EvaluateCommandMain},
+      {"predict", "MOS of audio files or folders with a fine-tuned model, as CSV", PredictCommandMain},
+#endif
       {"inspect", "describe an audio file, a config, a manifest, an HDF5 shard or a stage folder", InspectCommandMain},
       {"demo-corpus", "build the demo corpus from Debian's speech recordings", DemoCorpusCommandMain},
       {"jnd-svm", "train the JND SVM on listening-test judgments, or make judgments from the published-threshold prior",

@@ -3,10 +3,6 @@
 #include <iostream>
 
 #include "augment/error.h"
-#include "pipeline/corpus_config.h"
-#include "pipeline/corpus_index.h"
-#include "pipeline/item_manifest.h"
-#include "pipeline/logging.h"
 #include "pipeline/synthesis.h"
 #include "stages/prepare_stage.h"
 #include "tools/cli/cli_options.h"
@@ -25,14 +21,6 @@ int EnvironmentInt(const char* name, int fallback) {
   } catch (const std::exception&) {
     throw UsageError(std::string(name) + " = '" + value + "': not an integer");
   }
-}
-
-std::vector<ManifestItem> Items(CorpusKind kind, const Config& config, const std::string& manifests) {
-  if (!manifests.empty()) return ReadItemManifest((fs::path(manifests) / (std::string(CorpusKindName(kind)) + ".tsv")).string());
-  CorpusIndex index = IndexCorpus(kind, config.Get<CorpusConfig>("corpus"), config.Get<PrepareConfig>("prepare").Index());
-  for (const SkippedEntry& entry : index.skipped)
-    JSQA_LOG(kWarn) << "synth: skipped " << entry.where << ": " << entry.reason;
-  return std::move(index.items);
 }
 
 }  // namespace
@@ -71,8 +59,8 @@ int SynthCommandMain(const std::vector<std::string>& args) {
                      ": need 0 <= index < num-shards");
 
   const std::string manifests = values["manifests"].as<std::string>();
-  const auto speech = Items(CorpusKind::kSpeech, config, manifests);
-  const auto noise = Items(CorpusKind::kNoise, config, manifests);
+  const auto speech = CorpusItems(CorpusKind::kSpeech, config, manifests);
+  const auto noise = CorpusItems(CorpusKind::kNoise, config, manifests);
   const std::string out = values["out"].as<std::string>();
   const nlohmann::json summary = RunSynthesis(config, speech, noise, out, job);
   std::cout << "synth: job " << job.index << " of " << job.count << ": " << summary["made"]["pairs"] << " pairs made; "

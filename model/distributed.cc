@@ -1,0 +1,149 @@
+#include "model/distributed.h"
+
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#ifdef USE_C10D_NCCL
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
+
+#include "augment/error.h"
+
+namespace jsqa {
+namespace {
+
+// Work handles of c10d collectives, waited on with the group's timeout.
+void Wait(const c10::intrusive_ptr<c10d::Work>& work, const char* what) {
+  try {
+    work->wait();
+  } catch (const std::exception& error) {
+    throw Error(std::string("distributed ") + what + " failed (another rank died or timed out?): " +
+                std::string(error.what()).substr(0, 300));
+  }
+}
+
+}  // namespace
+
+struct Distributed::Group {
+  c10::intrusive_ptr<c10d::Store> store;
+  c10::intrusive_ptr<c10d::ProcessGroup> group;
+};
+
+Distributed::Distributed(const DistributedEnv& env, const torch::Device& device, std::chrono::seconds timeout)
+    : env_(env) {
+  if (env.world == 1) return;
+  group_ = std::make_unique<Group>();
+  c10d::TCPStoreOptions store_options;
+  store_options.port = static_cast<uint16_t>(env.master_port);
+  store_options.isServer = env.rank == 0;
+  store_options.numWorkers = env.world;
+  store_options.timeout = timeout;
+  try {
+    group_->store = c10::make_intrusive<c10d::TCPStore>(env.master_addr, store_options);
+  } catch (const std::exception& error) {
+    throw Error("rendezvous at " + env.master_addr + ":" + std::to_string(env.master_port) + " as rank " +
+                std::to_string(env.rank) + " of " + std::to_string(env.world) + " failed within " +
+                std::to_string(timeout.count()) + " s: " + std::string(error.what()).substr(0, 300));
+  }
+  if (device.is_cuda()) {
+#ifdef USE_C10D_NCCL
+    auto options = c10d::ProcessGroupNCCL::Options::create();
+    options->timeout = timeout;
+    group_->group = c10::make_intrusive<c10d::ProcessGroupNCCL>(group_->store, env.rank, env.world, options);
+    return;
+#else
+    throw UsageError("device " + device.str() + " with several ranks needs a libtorch built with NCCL");
+#endif
+  }
+  auto options = c10d::ProcessGroupGloo::Options::create(timeout);
+  // The interface that reaches the master; loopback when it is this host.
+  const bool local = env.master_addr == "127.0.0.1" || env.master_addr == "localhost";
+  options->devices.push_back(local ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
+                                   : c10d::ProcessGroupGloo::createDefaultDevice());
+  group_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(group_->store, env.rank, env.world, options);
+}
+
+Distributed::~Distributed() = default;
+
+void Distributed::AllReduceMean(const std::vector<torch::Tensor>& tensors) {
+  if (!group_ || tensors.empty()) return;
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> flat{torch::cat([&] {
+    std::vector<torch::Tensor> views;
+    for (const auto& tensor : tensors) views.push_back(tensor.reshape(-1));
+    return views;
+  }())};
+  Wait(group_->group->allreduce(flat), "all-reduce");
+  flat[0].div_(env_.world);
+  int64_t offset = 0;
+  for (const auto& tensor : tensors) {
+    tensor.copy_(flat[0].narrow(0, offset, tensor.numel()).view_as(tensor));
+    offset += tensor.numel();
+  }
+}
+
+void Distributed::AllReduceSum(torch::Tensor& tensor) {
+  if (!group_) return;
+  std::vector<torch::Tensor> one{tensor};
+  Wait(group_->group->allreduce(one), "all-reduce");
+}
+
+void Distributed::Broadcast(const std::vector<torch::Tensor>& tensors) {
+  if (!group_) return;
+  torch::NoGradGuard no_grad;
+  for (const auto& tensor : tensors) {
+    std::vector<torch::Tensor> one{tensor};
+    Wait(group_->group->broadcast(one), "broadcast");
+  }
+}
+
+void Distributed::Barrier() {
+  if (!group_) return;
+  Wait(group_->group->barrier(), "barrier");
+}
+
+namespace {
+
+// all_gather forward; backward all-reduces the gradient and keeps this
+// rank's rows, so each rank's encoder gets the gradient of the whole loss.
+class GatherWithGrad : public torch::autograd::Function<GatherWithGrad> {
+ public:
+  static torch::Tensor forward(torch::autograd::AutogradContext* context, torch::Tensor local,
+                               c10d::ProcessGroup* group, int64_t rank, int64_t world) {
+    context->saved_data["group"] = reinterpret_cast<int64_t>(group);
+    context->saved_data["rank"] = rank;
+    context->saved_data["rows"] = local.size(0);
+    std::vector<std::vector<torch::Tensor>> outputs(1);
+    for (int64_t r = 0; r < world; ++r) outputs[0].push_back(torch::empty_like(local));
+    std::vector<torch::Tensor> inputs{local.contiguous()};
+    Wait(group->allgather(outputs, inputs), "all-gather");
+    return torch::cat(outputs[0], 0);
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                 torch::autograd::variable_list grads) {
+    auto* group = reinterpret_cast<c10d::ProcessGroup*>(context->saved_data["group"].toInt());
+    const int64_t rank = context->saved_data["rank"].toInt();
+    const int64_t rows = context->saved_data["rows"].toInt();
+    std::vector<torch::Tensor> summed{grads[0].contiguous().clone()};
+    Wait(group->allreduce(summed), "all-reduce");
+    return {summed[0].narrow(0, rank * rows, rows), torch::Tensor(), torch::Tensor(), torch::Tensor()};
+  }
+};
+
+}  // namespace
+
+torch::Tensor Distributed::AllGatherWithGrad(const torch::Tensor& local) {
+  if (!group_) return local;
+  return GatherWithGrad::apply(local, group_->group.get(), static_cast<int64_t>(env_.rank),
+                               static_cast<int64_t>(env_.world));
+}
+
+torch::Device ResolveDevice(const std::string& device, int local_rank) {
+  if (device == "cpu") return torch::kCPU;
+  if (!torch::cuda::is_available())
+    throw UsageError("runtime.device = " + device + ": this libtorch has no CUDA device; allowed here: cpu");
+  if (device == "cuda") return torch::Device(torch::kCUDA, static_cast<int8_t>(local_rank % torch::cuda::device_count()));
+  return torch::Device(device);
+}
+
+}  // namespace jsqa

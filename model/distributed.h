@@ -1,0 +1,50 @@
+// One training process per device (see distributed_env.h for how each
+// finds its rank), joined over torch's c10d: Gloo on CPU, NCCL on CUDA
+// builds. With a world of one nothing is set up and every collective is a
+// no-op.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/distributed_env.h"
+
+namespace jsqa {
+
+class Distributed {
+ public:
+  // Rendezvous through a TCPStore on the master (rank 0 serves it); throws
+  // jsqa::Error naming the master and the timeout if the others never come.
+  Distributed(const DistributedEnv& env, const torch::Device& device, std::chrono::seconds timeout);
+  ~Distributed();
+
+  int rank() const { return env_.rank; }
+  int world() const { return env_.world; }
+  bool is_main() const { return env_.rank == 0; }
+
+  // Sums the tensors over ranks in place, as one flat buffer, then divides
+  // by the world: the mean gradient of the global batch.
+  void AllReduceMean(const std::vector<torch::Tensor>& tensors);
+  void AllReduceSum(torch::Tensor& tensor);
+  // Rank 0's values everywhere (parameters at start, batch-norm statistics).
+  void Broadcast(const std::vector<torch::Tensor>& tensors);
+  // [n, D] from every rank → [world·n, D] in rank order, differentiable: the
+  // backward pass sums the gradients of all ranks and keeps this rank's rows.
+  torch::Tensor AllGatherWithGrad(const torch::Tensor& local);
+  void Barrier();
+
+ private:
+  struct Group;
+  DistributedEnv env_;
+  std::unique_ptr<Group> group_;
+};
+
+// The device of this process: cpu, or cuda[:N] (cuda alone picks the local
+// rank's GPU). Throws UsageError when CUDA is asked for but absent.
+torch::Device ResolveDevice(const std::string& device, int local_rank);
+
+}  // namespace jsqa

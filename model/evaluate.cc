@@ -1,0 +1,108 @@
+#include "model/evaluate.h"
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "augment/error.h"
+#include "model/distributed.h"
+#include "model/mos_predictor.h"
+#include "pipeline/csv.h"
+#include "pipeline/logging.h"
+#include "pipeline/mos_metrics.h"
+#include "pipeline/png_plot.h"
+#include "pipeline/progress.h"
+#include "pipeline/text_files.h"
+
+namespace jsqa {
+namespace fs = std::filesystem;
+namespace {
+
+std::string Cell(double value) {
+  if (std::isnan(value)) return "nan";
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(3);
+  out << value;
+  return out.str();
+}
+
+}  // namespace
+
+nlohmann::json RunEvaluation(const Config& config, const std::string& out_dir, const std::vector<MosClip>& clips,
+                             const std::string& model_path) {
+  const auto& settings = config.Get<EvaluateConfig>("evaluate");
+  const auto& runtime = config.Get<RuntimeConfig>("runtime");
+  const auto& audio = config.Get<AudioConfig>("audio");
+  torch::set_num_threads(ParseThreadCount("runtime.threads", runtime.threads));
+  const torch::Device device = ResolveDevice(runtime.device, DistributedEnv::FromEnvironment().local_rank);
+  MosPredictor predictor(LoadMosModelFile(model_path, device), device, settings.batch_size);
+
+  std::vector<std::string> paths;
+  for (const MosClip& clip : clips) paths.push_back(clip.path);
+  Progress progress("evaluate", static_cast<int64_t>(paths.size()), "clips");
+  const std::vector<FileScore> scores = ScoreFiles(predictor, paths, audio, [&](int64_t done) { progress.Advance(done); });
+  progress.Finish();
+
+  std::vector<std::vector<std::string>> predictions{{"db", "id", "path", "mos", "predicted"}};
+  std::vector<std::vector<std::string>> table{{"db", "clips", "rmse", "mae", "pcc", "srcc", "rmse_map"}};
+  std::ostringstream markdown;
+  markdown << "| dataset | clips | RMSE | MAE | PCC | SRCC | RMSE (mapped) |\n|---|---:|---:|---:|---:|---:|---:|\n";
+  nlohmann::json per_db = nlohmann::json::object();
+  std::vector<MosMetrics> all;
+  int64_t unreadable = 0;
+  for (const std::string& db_name : settings.Dbs()) {
+    const std::string db = CanonicalDbName(db_name);
+    std::vector<double> predicted, target;
+    for (size_t i = 0; i < clips.size(); ++i) {
+      if (clips[i].db != db) continue;
+      if (!scores[i].error.empty()) {
+        JSQA_LOG(kWarn) << "evaluate: skipped " << clips[i].path << ": " << scores[i].error;
+        ++unreadable;
+        continue;
+      }
+      predicted.push_back(scores[i].mos);
+      target.push_back(clips[i].mos);
+      predictions.push_back({db, clips[i].id, clips[i].path, FormatDouble(clips[i].mos), FormatDouble(scores[i].mos)});
+    }
+    if (predicted.empty()) {
+      JSQA_LOG(kWarn) << "evaluate: no clips of " << db << " (is it in corpus.nisqa_dbs?)";
+      continue;
+    }
+    const MosMetrics m = ComputeMosMetrics(predicted, target);
+    all.push_back(m);
+    table.push_back({db, std::to_string(m.count), Cell(m.rmse), Cell(m.mae), Cell(m.pcc), Cell(m.srcc), Cell(m.rmse_map)});
+    markdown << "| " << db << " | " << m.count << " | " << Cell(m.rmse) << " | " << Cell(m.mae) << " | " << Cell(m.pcc)
+             << " | " << Cell(m.srcc) << " | " << Cell(m.rmse_map) << " |\n";
+    per_db[db] = {{"clips", m.count}, {"rmse", m.rmse}, {"mae", m.mae}, {"pcc", m.pcc}, {"srcc", m.srcc}, {"rmse_map", m.rmse_map}};
+    PlotSeries points{db, predicted, target};
+    WriteScatterPlot((fs::path(out_dir) / ("scatter-" + db + ".png")).string(), points,
+                     PlotOptions{db, "predicted MOS", "subjective MOS", 640, 560}, true);
+  }
+  JSQA_CHECK(!all.empty(), "evaluate: none of ", settings.dbs, " has clips to score");
+  // The mean over datasets weighs each dataset equally, as NISQA reports.
+  MosMetrics mean;
+  mean.rmse = mean.mae = mean.pcc = mean.srcc = mean.rmse_map = 0.0;
+  for (const MosMetrics& m : all) {
+    mean.count += m.count;
+    mean.rmse += m.rmse / all.size();
+    mean.mae += m.mae / all.size();
+    mean.pcc += m.pcc / all.size();
+    mean.srcc += m.srcc / all.size();
+    mean.rmse_map += m.rmse_map / all.size();
+  }
+  table.push_back({"mean", std::to_string(mean.count), Cell(mean.rmse), Cell(mean.mae), Cell(mean.pcc), Cell(mean.srcc),
+                   Cell(mean.rmse_map)});
+  markdown << "| **mean** | " << mean.count << " | " << Cell(mean.rmse) << " | " << Cell(mean.mae) << " | "
+           << Cell(mean.pcc) << " | " << Cell(mean.srcc) << " | " << Cell(mean.rmse_map) << " |\n";
+  WriteCsvFile((fs::path(out_dir) / "results.csv").string(), table);
+  WriteCsvFile((fs::path(out_dir) / "predictions.csv").string(), predictions);
+  WriteFileAtomically((fs::path(out_dir) / "results.md").string(), markdown.str());
+  return {{"model", model_path},
+          {"datasets", per_db},
+          {"mean", {{"clips", mean.count}, {"rmse", mean.rmse}, {"mae", mean.mae}, {"pcc", mean.pcc}, {"srcc", mean.srcc}, {"rmse_map", mean.rmse_map}}},
+          {"unreadable_clips", unreadable},
+          {"table", markdown.str()}};
+}
+
+}  // namespace jsqa

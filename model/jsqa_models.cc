@@ -1,0 +1,81 @@
+#include "model/jsqa_models.h"
+
+#include <filesystem>
+
+#include "augment/error.h"
+#include "model/archive_files.h"
+
+namespace jsqa {
+
+EncoderOptions EncoderOptionsFrom(const ModelConfig& config) {
+  EncoderOptions options;
+  options.channels(config.Channels()).strides(config.Strides()).kernel_size(config.kernel_size);
+  return options;
+}
+
+PretrainModelImpl::PretrainModelImpl(const ModelConfig& config) {
+  encoder = register_module("encoder", Encoder(EncoderOptionsFrom(config)));
+  head = register_module("head", ContrastiveHead(ContrastiveHeadOptions()
+                                                     .embedding_size(encoder->embedding_size())
+                                                     .output_size(config.contrastive_size)
+                                                     .projection_head(config.projection_head)));
+}
+
+torch::Tensor PretrainModelImpl::forward(const torch::Tensor& waveform) { return head(encoder(waveform)); }
+
+MosModelImpl::MosModelImpl(const EncoderOptions& options) {
+  encoder = register_module("encoder", Encoder(options));
+  head = register_module("head", MosHead(encoder->embedding_size()));
+}
+
+torch::Tensor MosModelImpl::forward(const torch::Tensor& waveform, const torch::Tensor& lengths) {
+  return head(encoder(waveform, lengths));
+}
+
+void SaveEncoderFile(const std::string& path, Encoder& encoder) {
+  torch::serialize::OutputArchive archive;
+  encoder->save(archive);
+  SaveArchive(archive, path);
+}
+
+void LoadEncoderFile(const std::string& path, Encoder& encoder) {
+  torch::serialize::InputArchive archive;
+  LoadArchive(archive, path);
+  try {
+    encoder->load(archive);
+  } catch (const c10::Error& error) {
+    throw Error(path + ": does not fit the configured encoder ([model] channels/strides/kernel_size): " +
+                FirstLine(error.what()));
+  }
+}
+
+void SaveMosModelFile(const std::string& path, MosModel& model, const EncoderOptions& options) {
+  torch::serialize::OutputArchive archive;
+  model->save(archive);
+  archive.write("jsqa_channels", c10::IValue(c10::List<int64_t>(options.channels())));
+  archive.write("jsqa_strides", c10::IValue(c10::List<int64_t>(options.strides())));
+  archive.write("jsqa_kernel_size", c10::IValue(options.kernel_size()));
+  SaveArchive(archive, path);
+}
+
+MosModel LoadMosModelFile(const std::string& path, const torch::Device& device) {
+  torch::serialize::InputArchive archive;
+  LoadArchive(archive, path);
+  c10::IValue channels, strides, kernel_size;
+  if (!archive.try_read("jsqa_channels", channels) || !archive.try_read("jsqa_strides", strides) ||
+      !archive.try_read("jsqa_kernel_size", kernel_size))
+    throw Error(path + ": not a jsqa model.pt (no jsqa_channels/jsqa_strides/jsqa_kernel_size): use a finetune folder's model.pt");
+  EncoderOptions options;
+  options.channels(channels.toIntVector()).strides(strides.toIntVector()).kernel_size(kernel_size.toInt());
+  MosModel model(options);
+  try {
+    model->load(archive);
+  } catch (const c10::Error& error) {
+    throw Error(path + ": damaged model file: " + FirstLine(error.what()));
+  }
+  model->to(device);
+  model->eval();
+  return model;
+}
+
+}  // namespace jsqa

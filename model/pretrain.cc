@@ -1,0 +1,196 @@
+#include "model/pretrain.h"
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+
+#include "augment/error.h"
+#include "model/jsqa_models.h"
+#include "model/nt_xent.h"
+#include "model/training_session.h"
+#include "pipeline/logging.h"
+#include "pipeline/png_plot.h"
+#include "pipeline/progress.h"
+
+namespace jsqa {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::duration duration) { return std::chrono::duration<double>(duration).count(); }
+
+// Where each rank is in its data: epoch and batches taken in it. Stored
+// with checkpoints for every rank, so a resumed run reads what it would have.
+struct DataPosition {
+  int64_t epoch = 0;
+  int64_t batch = 0;
+};
+
+// This rank's endless stream of batches: pass after pass over the data.
+class EpochStream {
+ public:
+  EpochStream(const PairBatchOpener& open, int64_t batch_size, const RankSlice& slice, DataPosition start)
+      : open_(open), batch_size_(batch_size), slice_(slice), position_(start) {}
+
+  void Next(PairBatch& batch) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!source_) {
+        source_ = open_(position_.epoch, batch_size_, slice_);
+        source_->Skip(position_.batch);
+      }
+      if (source_->Next(batch) && batch.size == batch_size_) {
+        ++position_.batch;
+        return;
+      }
+      source_.reset();  // a pass ends (a partial last batch is dropped)
+      ++position_.epoch;
+      position_.batch = 0;
+    }
+    throw Error("pretrain: rank " + std::to_string(slice_.rank) + " has fewer than " + std::to_string(batch_size_) +
+                " pairs in a pass: more data, or a smaller pretrain.batch_size");
+  }
+
+  const DataPosition& position() const { return position_; }
+
+ private:
+  const PairBatchOpener& open_;
+  const int64_t batch_size_;
+  const RankSlice slice_;
+  DataPosition position_;
+  std::unique_ptr<PairBatchSource> source_;
+};
+
+// Every rank's data position, gathered (for rank 0's checkpoint).
+nlohmann::json GatherPositions(TrainingSession& session, const DataPosition& own) {
+  Distributed& distributed = session.distributed();
+  torch::Tensor table = torch::zeros({distributed.world(), 2}, torch::dtype(torch::kLong).device(session.device()));
+  table[distributed.rank()][0] = own.epoch;
+  table[distributed.rank()][1] = own.batch;
+  distributed.AllReduceSum(table);
+  table = table.cpu();
+  nlohmann::json positions = nlohmann::json::array();
+  for (int r = 0; r < distributed.world(); ++r)
+    positions.push_back({table[r][0].item<int64_t>(), table[r][1].item<int64_t>()});
+  return positions;
+}
+
+DataPosition SavedPosition(const nlohmann::json& progress, const Distributed& distributed) {
+  if (!progress.contains("positions")) return {};
+  const auto& positions = progress["positions"];
+  if (static_cast<int>(positions.size()) != distributed.world()) {
+    JSQA_LOG(kWarn) << "pretrain: checkpoint from " << positions.size() << " ranks, now " << distributed.world()
+                    << ": the data restarts at the next pass";
+    return {progress.value("max_epoch", int64_t{0}) + 1, 0};
+  }
+  return {positions[distributed.rank()][0].get<int64_t>(), positions[distributed.rank()][1].get<int64_t>()};
+}
+
+torch::Tensor ToTensor(std::vector<float>& samples, int64_t rows, int64_t columns, const torch::Device& device) {
+  return torch::from_blob(samples.data(), {rows, columns}, torch::kFloat).to(device);
+}
+
+}  // namespace
+
+nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, const PairBatchOpener& open_batches) {
+  const auto& model_config = config.Get<ModelConfig>("model");
+  const auto& pretrain = config.Get<PretrainConfig>("pretrain");
+  TrainingSession session(config, pretrain.optimization, out_dir, config.CacheKeyText({"model", "pretrain"}));
+  Distributed& distributed = session.distributed();
+  const int64_t rank_batch = session.RankBatchSize();
+
+  torch::manual_seed(pretrain.optimization.seed);
+  PretrainModel model(model_config);
+  model->to(session.device());
+  model->train();
+  session.Start(*model, pretrain.steps, {"epoch", "loss", "learning_rate", "pairs_per_second", "data_wait_fraction"});
+  const int64_t parameters = CountParameters(*model->encoder);
+  if (session.is_main())
+    JSQA_LOG(kInfo) << "pretrain: encoder " << parameters << " parameters, "
+                    << FormatDouble(2e-9 * model->encoder->MacsPerSecond()) << " GFLOPs per second of audio; "
+                    << pretrain.steps << " steps of " << pretrain.optimization.batch_size << " pairs on "
+                    << distributed.world() << " rank(s)";
+
+  EpochStream stream(open_batches, rank_batch, RankSlice{distributed.rank(), distributed.world()},
+                     SavedPosition(session.progress(), distributed));
+  std::optional<Progress> progress;
+  if (session.is_main()) progress.emplace("pretrain", session.total_steps() - session.step(), "steps");
+  const bool gather = pretrain.gather_negatives && distributed.world() > 1;
+  double window_loss = 0, window_wait = 0, first_loss = -1, last_loss = -1;
+  int64_t window_steps = 0;
+  Clock::time_point window_start = Clock::now();
+  const Clock::time_point start = window_start;
+  const int64_t start_step = session.step();
+  double total_wait = 0;
+  PairBatch batch;
+  while (!session.done()) {
+    const Clock::time_point wait_start = Clock::now();
+    stream.Next(batch);
+    const double wait = Seconds(Clock::now() - wait_start);
+    window_wait += wait;
+    total_wait += wait;
+
+    // [2B, samples]: both views in one pass, so batch norm sees them together.
+    const torch::Tensor waveforms = torch::cat({ToTensor(batch.a, batch.size, batch.samples, session.device()),
+                                                ToTensor(batch.b, batch.size, batch.samples, session.device())});
+    torch::Tensor loss;
+    {
+      AutocastScope autocast(session.autocast());
+      const torch::Tensor z = model(waveforms).to(torch::kFloat);  // [2B, contrastive_size]
+      torch::Tensor a = z.narrow(0, 0, batch.size), b = z.narrow(0, batch.size, batch.size);
+      if (gather) {  // every rank computes the loss of the whole global batch
+        a = distributed.AllGatherWithGrad(a);
+        b = distributed.AllGatherWithGrad(b);
+      }
+      loss = NtXentLoss(a, b, pretrain.temperature);
+    }
+    const double rate = session.learning_rate();
+    session.progress()["positions"] = GatherPositions(session, stream.position());
+    session.Step(loss);
+    const double step_loss = gather ? loss.item<double>() : session.MeanOverRanks(loss.item<double>());
+    if (first_loss < 0) first_loss = step_loss;
+    last_loss = step_loss;
+    window_loss += step_loss;
+    ++window_steps;
+    if (progress) progress->Advance(1);
+    if (session.step() % pretrain.optimization.log_every == 0 || session.done()) {
+      const double elapsed = Seconds(Clock::now() - window_start);
+      const double wait_fraction = session.MeanOverRanks(window_wait / std::max(elapsed, 1e-9));
+      if (session.is_main())
+        session.metrics().Append(session.step(), {{"epoch", double(stream.position().epoch)},
+                                                  {"loss", window_loss / window_steps},
+                                                  {"learning_rate", rate},
+                                                  {"pairs_per_second", window_steps * pretrain.optimization.batch_size / elapsed},
+                                                  {"data_wait_fraction", wait_fraction}});
+      window_loss = window_wait = 0;
+      window_steps = 0;
+      window_start = Clock::now();
+    }
+  }
+  if (progress) progress->Finish();
+
+  const double elapsed = Seconds(Clock::now() - start);
+  const int64_t steps_run = session.step() - start_step;
+  nlohmann::json summary = {{"steps", session.step()},
+                            {"steps_this_run", steps_run},
+                            {"ranks", distributed.world()},
+                            {"encoder_parameters", parameters},
+                            {"encoder_gflops_per_audio_second", 2e-9 * model->encoder->MacsPerSecond()},
+                            {"first_loss", first_loss},
+                            {"last_loss", last_loss},
+                            {"pairs_per_second", steps_run * pretrain.optimization.batch_size / std::max(elapsed, 1e-9)},
+                            {"data_wait_fraction", session.MeanOverRanks(total_wait / std::max(elapsed, 1e-9))}};
+  if (session.is_main()) {
+    SaveEncoderFile((fs::path(out_dir) / "encoder.pt").string(), model->encoder);
+    const PlotSeries loss = session.metrics().Series("loss", "NT-Xent loss");
+    if (!loss.y.empty()) {
+      summary["first_logged_loss"] = loss.y.front();
+      summary["last_logged_loss"] = loss.y.back();
+    }
+    WriteLinePlot((fs::path(out_dir) / "loss.png").string(), {loss}, PlotOptions{"pretraining loss", "step", "loss"});
+  }
+  distributed.Barrier();
+  return summary;
+}
+
+}  // namespace jsqa

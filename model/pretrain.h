@@ -1,0 +1,25 @@
+// Contrastive pretraining of the encoder on JND pairs (NT-Xent): each pair's
+// two mixtures are positives, the rest of the global batch negatives.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "pipeline/config.h"
+#include "pipeline/pair_batches.h"
+
+namespace jsqa {
+
+// Opens this rank's batches (batch_size pairs each) for one pass over the data.
+using PairBatchOpener =
+    std::function<std::unique_ptr<PairBatchSource>(int64_t epoch, int64_t batch_size, const RankSlice& slice)>;
+
+// Trains per [model], [pretrain] and [runtime] into out_dir: checkpoints/,
+// metrics.csv and loss.png (rank 0), and encoder.pt at the end. Resumes
+// from out_dir's latest checkpoint. Returns the summary (steps, losses,
+// throughput, data-wait fraction).
+nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, const PairBatchOpener& open_batches);
+
+}  // namespace jsqa

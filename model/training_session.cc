@@ -1,0 +1,133 @@
+#include "model/training_session.h"
+
+#include <ATen/autocast_mode.h>
+
+#include <filesystem>
+
+#include "augment/error.h"
+#include "model/checkpoint.h"
+#include "pipeline/logging.h"
+
+namespace jsqa {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr int kCheckpointsKept = 2;
+
+std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(const OptimizerSettings& settings,
+                                                       const std::vector<torch::Tensor>& parameters) {
+  if (settings.optimizer == "sgd")
+    return std::make_unique<torch::optim::SGD>(
+        parameters, torch::optim::SGDOptions(settings.learning_rate).momentum(0.9).weight_decay(settings.weight_decay));
+  if (settings.optimizer == "adamw")
+    return std::make_unique<torch::optim::AdamW>(
+        parameters, torch::optim::AdamWOptions(settings.learning_rate).weight_decay(settings.weight_decay));
+  return std::make_unique<torch::optim::Adam>(
+      parameters, torch::optim::AdamOptions(settings.learning_rate).weight_decay(settings.weight_decay));
+}
+
+}  // namespace
+
+AutocastScope::AutocastScope(bool enabled) : enabled_(enabled) {
+  if (!enabled_) return;
+  at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+  at::autocast::set_enabled(true);
+}
+
+AutocastScope::~AutocastScope() {
+  if (!enabled_) return;
+  at::autocast::set_enabled(false);
+  at::autocast::clear_cache();
+}
+
+TrainingSession::TrainingSession(const Config& config, const OptimizerSettings& settings, std::string out_dir,
+                                 std::string settings_text)
+    : settings_(settings),
+      out_dir_(std::move(out_dir)),
+      checkpoint_dir_((fs::path(out_dir_) / "checkpoints").string()),
+      settings_text_(std::move(settings_text)) {
+  const auto& runtime = config.Get<RuntimeConfig>("runtime");
+  const DistributedEnv env = DistributedEnv::FromEnvironment();
+  device_ = ResolveDevice(runtime.device, env.local_rank);
+  autocast_ = runtime.mixed_precision == "bf16" && device_.is_cuda();
+  if (runtime.mixed_precision == "bf16" && !device_.is_cuda())
+    JSQA_LOG(kWarn) << "runtime.mixed_precision = bf16 applies to CUDA only; training in float32 on " << device_.str();
+  torch::set_num_threads(ParseThreadCount("runtime.threads", runtime.threads));
+  distributed_ = std::make_unique<Distributed>(env, device_, std::chrono::seconds(runtime.timeout_seconds));
+  if (env.world > 1)
+    JSQA_LOG(kInfo) << "rank " << env.rank << " of " << env.world << " on " << device_.str() << ", master "
+                    << env.master_addr << ":" << env.master_port;
+}
+
+int64_t TrainingSession::RankBatchSize() const {
+  const int world = distributed_->world();
+  if (settings_.batch_size % world != 0)
+    throw UsageError("batch_size = " + std::to_string(settings_.batch_size) + " over " + std::to_string(world) +
+                     " ranks: allowed: a multiple of the number of ranks");
+  return settings_.batch_size / world;
+}
+
+void TrainingSession::Start(torch::nn::Module& model, int64_t total_steps,
+                            const std::vector<std::string>& metric_columns) {
+  model_ = &model;
+  total_steps_ = total_steps;
+  for (const auto& parameter : model.parameters())
+    if (parameter.requires_grad()) parameters_.push_back(parameter);
+  buffers_ = model.buffers();
+  // Every rank starts from rank 0's weights, whatever its RNG did.
+  std::vector<torch::Tensor> state = model.parameters();
+  state.insert(state.end(), buffers_.begin(), buffers_.end());
+  distributed_->Broadcast(state);
+  optimizer_ = MakeOptimizer(settings_, parameters_);
+
+  const std::string latest = LatestCheckpoint(checkpoint_dir_);
+  if (!latest.empty()) {
+    const CheckpointState saved = LoadCheckpoint(latest, model, *optimizer_);
+    if (saved.config != settings_text_)
+      throw Error(latest + ": made with other settings; remove " + checkpoint_dir_ + " or use another output folder");
+    step_ = saved.step;
+    progress_ = saved.progress;
+    JSQA_LOG(kInfo) << "resuming from " << latest << " at step " << step_ << " of " << total_steps_;
+  }
+  if (is_main()) {
+    fs::create_directories(checkpoint_dir_);
+    metrics_ = std::make_unique<MetricsLog>((fs::path(out_dir_) / "metrics.csv").string(), metric_columns, step_);
+  }
+}
+
+double TrainingSession::learning_rate() const { return settings_.LearningRateAt(step_, total_steps_); }
+
+void TrainingSession::Step(const torch::Tensor& loss) {
+  const double rate = learning_rate();
+  for (auto& group : optimizer_->param_groups()) group.options().set_lr(rate);
+  optimizer_->zero_grad();
+  loss.backward();
+  std::vector<torch::Tensor> gradients;
+  for (const auto& parameter : parameters_)
+    gradients.push_back(parameter.grad().defined() ? parameter.grad() : (parameter.mutable_grad() = torch::zeros_like(parameter)));
+  distributed_->AllReduceMean(gradients);
+  optimizer_->step();
+  // Running statistics drift apart per rank; rank 0's are the model's.
+  distributed_->Broadcast(buffers_);
+  ++step_;
+  if (step_ % settings_.checkpoint_every == 0 || done()) Checkpoint();
+}
+
+void TrainingSession::Checkpoint() {
+  if (!is_main()) return;
+  CheckpointState state;
+  state.step = step_;
+  state.config = settings_text_;
+  state.progress = progress_;
+  SaveCheckpoint(CheckpointPath(checkpoint_dir_, step_), *model_, *optimizer_, state);
+  PruneCheckpoints(checkpoint_dir_, kCheckpointsKept);
+}
+
+double TrainingSession::MeanOverRanks(double value) {
+  if (distributed_->world() == 1) return value;
+  torch::Tensor tensor = torch::tensor({value}, torch::dtype(torch::kDouble)).to(device_);
+  distributed_->AllReduceSum(tensor);
+  return tensor.item<double>() / distributed_->world();
+}
+
+}  // namespace jsqa

@@ -1,0 +1,82 @@
+// What pretraining and fine-tuning share: the device and the process group,
+// the optimizer and its learning-rate schedule, gradient all-reduce,
+// checkpoints and resume, and metrics.csv. Rank 0 alone writes files.
+//
+// Resume: Start() loads OUT_DIR/checkpoints' latest checkpoint when there
+// is one, after checking it was made with the same settings, and the
+// training loop continues from its step with the saved progress.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "model/distributed.h"
+#include "model/metrics_log.h"
+#include "model/training_config.h"
+#include "pipeline/config.h"
+
+namespace jsqa {
+
+// Enables CUDA autocast to bfloat16 for its lifetime (runtime.mixed_precision).
+class AutocastScope {
+ public:
+  explicit AutocastScope(bool enabled);
+  ~AutocastScope();
+
+ private:
+  bool enabled_;
+};
+
+class TrainingSession {
+ public:
+  // settings_text: the resolved INI of the stage's sections, stored in
+  // checkpoints and compared on resume.
+  TrainingSession(const Config& config, const OptimizerSettings& settings, std::string out_dir,
+                  std::string settings_text);
+
+  const torch::Device& device() const { return device_; }
+  Distributed& distributed() { return *distributed_; }
+  bool is_main() const { return distributed_->is_main(); }
+  bool autocast() const { return autocast_; }
+  // optimizer.batch_size split over the ranks; throws UsageError unless it divides.
+  int64_t RankBatchSize() const;
+
+  // Makes the optimizer over parameters (those requiring gradients), syncs
+  // rank 0's model to all ranks, resumes from the latest checkpoint, and
+  // opens metrics.csv with columns (besides step).
+  void Start(torch::nn::Module& model, int64_t total_steps, const std::vector<std::string>& metric_columns);
+  int64_t step() const { return step_; }
+  int64_t total_steps() const { return total_steps_; }
+  bool done() const { return step_ >= total_steps_; }
+  // Bookkeeping saved with each checkpoint (restored by Start).
+  nlohmann::json& progress() { return progress_; }
+
+  // One optimisation step on loss (this rank's part of the global mean):
+  // backward, mean gradient over ranks, optimizer step at the scheduled
+  // learning rate, batch-norm statistics from rank 0; checkpoints when due.
+  void Step(const torch::Tensor& loss);
+  double learning_rate() const;
+  void Checkpoint();
+  MetricsLog& metrics() { return *metrics_; }
+  // Mean of a per-rank scalar over the ranks.
+  double MeanOverRanks(double value);
+
+ private:
+  const OptimizerSettings& settings_;
+  const std::string out_dir_, checkpoint_dir_, settings_text_;
+  torch::Device device_{torch::kCPU};
+  bool autocast_ = false;
+  std::unique_ptr<Distributed> distributed_;
+  torch::nn::Module* model_ = nullptr;
+  std::vector<torch::Tensor> parameters_, buffers_;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  std::unique_ptr<MetricsLog> metrics_;
+  int64_t step_ = 0, total_steps_ = 0;
+  nlohmann::json progress_ = nlohmann::json::object();
+};
+
+}  // namespace jsqa

@@ -1,0 +1,27 @@
+#include "stages/evaluate_stage.h"
+
+#include <filesystem>
+
+#include "model/evaluate.h"
+#include "model/training_config.h"
+#include "pipeline/sha256.h"
+#include "stages/stage_inputs.h"
+
+namespace jsqa {
+
+std::string EvaluateStage::Fingerprint(const Config& config) const {
+  const std::string& model = config.Get<EvaluateConfig>("evaluate").model;
+  if (model.empty()) return "";
+  const std::string file = FileInFolder(model, "model.pt");
+  return std::filesystem::exists(file) ? Sha256File(file) : "";
+}
+
+void EvaluateStage::Run(StageContext& context) const {
+  const auto& settings = context.config.Get<EvaluateConfig>("evaluate");
+  const auto nisqa = CorpusItems(CorpusKind::kNisqa, context.config, PrepareFolder(context));
+  const auto clips = NisqaClips(nisqa, settings.Dbs(), "evaluate.dbs");
+  const std::string model = InputOrSetting(context, "finetune", settings.model, "evaluate.model", true);
+  context.summary.update(RunEvaluation(context.config, context.out_dir, clips, FileInFolder(model, "model.pt")));
+}
+
+}  // namespace jsqa

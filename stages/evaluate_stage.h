@@ -1,0 +1,22 @@
+// The evaluate stage: a fine-tuned model on NISQA's test sets. Outputs:
+// results.md, results.csv, predictions.csv, scatter-<db>.png.
+#pragma once
+
+#include "pipeline/stage.h"
+
+namespace jsqa {
+
+class EvaluateStage : public Stage {
+ public:
+  std::string Name() const override { return "evaluate"; }
+  std::string Description() const override {
+    return "RMSE, MAE, PCC, SRCC and mapped RMSE per NISQA test set, with scatter plots";
+  }
+  std::vector<std::string> ConfigSections() const override {
+    return {"evaluate", "audio", "runtime", "corpus", "prepare"};
+  }
+  std::string Fingerprint(const Config& config) const override;
+  void Run(StageContext& context) const override;
+};
+
+}  // namespace jsqa

@@ -1,0 +1,23 @@
+// The finetune stage: encoder + MOS head on NISQA's training sets, from a
+// pretrained encoder (the pretrain input or finetune.pretrained) or from
+// scratch. Outputs: model.pt, checkpoints/, metrics.csv, curves.png.
+#pragma once
+
+#include "pipeline/stage.h"
+
+namespace jsqa {
+
+class FinetuneStage : public Stage {
+ public:
+  std::string Name() const override { return "finetune"; }
+  std::string Description() const override {
+    return "fine-tune encoder + MOS head on NISQA (pretrained encoder or scratch)";
+  }
+  std::vector<std::string> ConfigSections() const override {
+    return {"model", "finetune", "audio", "runtime", "corpus", "prepare"};
+  }
+  std::string Fingerprint(const Config& config) const override;
+  void Run(StageContext& context) const override;
+};
+
+}  // namespace jsqa

@@ -1,0 +1,36 @@
+#include "stages/pretrain_stage.h"
+
+#include "model/pretrain.h"
+#include "model/training_config.h"
+#include "pipeline/synthesis.h"
+#include "stages/stage_inputs.h"
+
+namespace jsqa {
+
+std::string PretrainStage::Fingerprint(const Config& config) const {
+  return config.Get<PretrainConfig>("pretrain").source == "on-the-fly" ? SvmModelFingerprint(config) : "";
+}
+
+void PretrainStage::Run(StageContext& context) const {
+  const Config& config = context.config;
+  const auto& settings = config.Get<PretrainConfig>("pretrain");
+  PairBatchOpener open;
+  std::vector<ManifestItem> speech, noise;
+  if (settings.source == "shards") {
+    const std::string shards = InputOrSetting(context, "synth", settings.shards, "pretrain.shards", true);
+    const uint64_t seed = settings.optimization.seed;
+    open = [shards, seed](int64_t epoch, int64_t batch_size, const RankSlice& slice) {
+      return OpenShardBatches(shards, batch_size, slice, ShardOrder{seed, epoch, true});
+    };
+  } else {
+    speech = CorpusItems(CorpusKind::kSpeech, config, PrepareFolder(context));
+    noise = CorpusItems(CorpusKind::kNoise, config, PrepareFolder(context));
+    // Every pass synthesises the same pairs the synth stage would store.
+    open = [&](int64_t, int64_t batch_size, const RankSlice& slice) {
+      return OpenOnTheFlyBatches(config, speech, noise, batch_size, slice);
+    };
+  }
+  context.summary.update(RunPretraining(config, context.out_dir, open));
+}
+
+}  // namespace jsqa

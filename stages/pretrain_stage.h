@@ -1,0 +1,25 @@
+// The pretrain stage: contrastive pretraining of the encoder on JND pairs,
+// read from the synth stage's shards or synthesised on the fly
+// (pretrain.source). Outputs: encoder.pt, checkpoints/, metrics.csv, loss.png.
+#pragma once
+
+#include "pipeline/stage.h"
+
+namespace jsqa {
+
+class PretrainStage : public Stage {
+ public:
+  std::string Name() const override { return "pretrain"; }
+  std::string Description() const override {
+    return "pretrain the encoder contrastively (NT-Xent) on JND pairs from shards or synthesised on the fly";
+  }
+  // [jnd], [synth] and [audio] make the pairs on the fly (with shards they
+  // are already in the synth input's key).
+  std::vector<std::string> ConfigSections() const override {
+    return {"model", "pretrain", "runtime", "jnd", "synth", "audio", "corpus", "prepare"};
+  }
+  std::string Fingerprint(const Config& config) const override;
+  void Run(StageContext& context) const override;
+};
+
+}  // namespace jsqa

@@ -1,0 +1,32 @@
+// How stages find what they read: a graph input's folder under `run`, else
+// the config key that names it (the stage subcommands), else the corpus
+// indexed on the spot.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/finetune.h"
+#include "pipeline/item_manifest.h"
+#include "pipeline/stage.h"
+#include "stages/prepare_stage.h"
+
+namespace jsqa {
+
+// The prepare input's folder, "" without one.
+std::string PrepareFolder(const StageContext& context);
+
+// A graph input's folder when the graph has it, else the setting's value;
+// throws UsageError naming key when both are empty and required.
+std::string InputOrSetting(const StageContext& context, const std::string& stage, const std::string& setting,
+                           const std::string& key, bool required);
+
+// path itself when it is a file, else path/file_name (a stage folder).
+std::string FileInFolder(const std::string& path, const std::string& file_name);
+
+// The clips of the named NISQA datasets, dataset by dataset in dbs order;
+// throws UsageError naming key when a dataset has no clips.
+std::vector<MosClip> NisqaClips(const std::vector<ManifestItem>& nisqa, const std::vector<std::string>& dbs,
+                                const std::string& key);
+
+}  // namespace jsqa
