@@ -1,6 +1,8 @@
 #include "model/archive_files.h"
 
 #include <filesystem>
+#include <utility>
+#include <vector>
 
 #include "augment/error.h"
 #include "pipeline/text_files.h"
@@ -22,6 +24,26 @@ void LoadArchive(torch::serialize::InputArchive& archive, const std::string& pat
     archive.load_from(path);
   } catch (const c10::Error& error) {
     throw Error(path + ": not a readable torch archive: " + FirstLine(error.what()));
+  }
+}
+
+void LoadModule(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& path) {
+  std::vector<std::pair<std::string, std::vector<int64_t>>> shapes;
+  for (const auto& item : module.named_parameters()) shapes.emplace_back(item.key(), item.value().sizes().vec());
+  for (const auto& item : module.named_buffers()) shapes.emplace_back(item.key(), item.value().sizes().vec());
+  try {
+    module.load(archive);
+  } catch (const c10::Error& error) {
+    throw Error(path + ": does not fit the model: " + FirstLine(error.what()));
+  }
+  auto parameters = module.named_parameters();
+  auto buffers = module.named_buffers();
+  for (const auto& [name, shape] : shapes) {
+    const torch::Tensor* loaded = parameters.find(name);
+    if (!loaded) loaded = buffers.find(name);
+    if (loaded && loaded->sizes().vec() != shape)
+      throw Error(path + ": " + name + " has shape " + c10::str(loaded->sizes()) + " in the file, the model " +
+                  c10::str(c10::IntArrayRef(shape)) + " (another [model] configuration?)");
   }
 }
 

@@ -20,7 +20,7 @@ std::vector<fs::path> Checkpoints(const std::string& dir) {
   if (!fs::is_directory(dir)) return files;
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
-    if (name.size() == 19 && name.rfind("step-", 0) == 0 && name.substr(13) == ".pt") files.push_back(entry.path());
+    if (name.size() == 16 && name.rfind("step-", 0) == 0 && name.substr(13) == ".pt") files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -55,7 +55,7 @@ CheckpointState LoadCheckpoint(const std::string& path, torch::nn::Module& model
   try {
     archive.read("model", model_archive);
     archive.read("optimizer", optimizer_archive);
-    model.load(model_archive);
+    LoadModule(model, model_archive, path);
     optimizer.load(optimizer_archive);
     c10::IValue step, config, progress;
     archive.read("step", step);

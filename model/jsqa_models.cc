@@ -41,12 +41,7 @@ void SaveEncoderFile(const std::string& path, Encoder& encoder) {
 void LoadEncoderFile(const std::string& path, Encoder& encoder) {
   torch::serialize::InputArchive archive;
   LoadArchive(archive, path);
-  try {
-    encoder->load(archive);
-  } catch (const c10::Error& error) {
-    throw Error(path + ": does not fit the configured encoder ([model] channels/strides/kernel_size): " +
-                FirstLine(error.what()));
-  }
+  LoadModule(*encoder, archive, path);
 }
 
 void SaveMosModelFile(const std::string& path, MosModel& model, const EncoderOptions& options) {
@@ -68,11 +63,7 @@ MosModel LoadMosModelFile(const std::string& path, const torch::Device& device) 
   EncoderOptions options;
   options.channels(channels.toIntVector()).strides(strides.toIntVector()).kernel_size(kernel_size.toInt());
   MosModel model(options);
-  try {
-    model->load(archive);
-  } catch (const c10::Error& error) {
-    throw Error(path + ": damaged model file: " + FirstLine(error.what()));
-  }
+  LoadModule(*model, archive, path);
   model->to(device);
   model->eval();
   return model;

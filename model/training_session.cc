@@ -7,6 +7,7 @@
 #include "augment/error.h"
 #include "model/checkpoint.h"
 #include "pipeline/logging.h"
+#include "pipeline/sha256.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
@@ -128,6 +129,17 @@ double TrainingSession::MeanOverRanks(double value) {
   torch::Tensor tensor = torch::tensor({value}, torch::dtype(torch::kDouble)).to(device_);
   distributed_->AllReduceSum(tensor);
   return tensor.item<double>() / distributed_->world();
+}
+
+std::string TrainingSession::ModelDigest() const {
+  Sha256 digest;
+  std::vector<torch::Tensor> state = model_->parameters();
+  for (const auto& buffer : model_->buffers()) state.push_back(buffer);
+  for (const auto& tensor : state) {
+    const torch::Tensor bytes = tensor.detach().cpu().contiguous();
+    digest.Update(bytes.data_ptr(), bytes.numel() * bytes.element_size());
+  }
+  return digest.HexDigest();
 }
 
 }  // namespace jsqa

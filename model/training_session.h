@@ -64,6 +64,9 @@ class TrainingSession {
   MetricsLog& metrics() { return *metrics_; }
   // Mean of a per-rank scalar over the ranks.
   double MeanOverRanks(double value);
+  // SHA-256 of the model's parameters and buffers, logged by every rank at
+  // the end: equal digests show the ranks ended with identical models.
+  std::string ModelDigest() const;
 
  private:
   const OptimizerSettings& settings_;

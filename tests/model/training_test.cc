@@ -1,0 +1,287 @@
+// Training pieces in one process: checkpoints (round trip, latest, pruning),
+// metrics.csv on resume, the learning-rate schedule, frozen layers, model
+// files, predictions independent of batching, rank discovery from torchrun's
+// and SLURM's variables, and the model file read by Python's torch.jit.load.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "augment/error.h"
+#include "model/checkpoint.h"
+#include "model/distributed_env.h"
+#include "model/jsqa_models.h"
+#include "model/metrics_log.h"
+#include "model/mos_predictor.h"
+#include "tests/test_support.h"
+
+namespace jsqa {
+namespace {
+
+using testing::TempDir;
+
+EncoderOptions TinyEncoder() {
+  EncoderOptions options;
+  options.channels({4, 8, 8}).strides({2, 2, 2});
+  return options;
+}
+
+// One Adam step of a MOS model on fixed input.
+void TrainStep(MosModel& model, torch::optim::Optimizer& optimizer) {
+  torch::manual_seed(11);
+  const torch::Tensor input = torch::randn({3, 800});
+  optimizer.zero_grad();
+  torch::mse_loss(model(input), torch::tensor({2.0f, 3.0f, 4.0f})).backward();
+  optimizer.step();
+}
+
+std::vector<torch::Tensor> State(torch::nn::Module& module) {
+  std::vector<torch::Tensor> state = module.parameters();
+  for (const auto& buffer : module.buffers()) state.push_back(buffer);
+  return state;
+}
+
+void ExpectSameState(torch::nn::Module& a, torch::nn::Module& b) {
+  const auto x = State(a), y = State(b);
+  ASSERT_EQ(x.size(), y.size());
+  for (size_t i = 0; i < x.size(); ++i) EXPECT_TRUE(torch::equal(x[i], y[i])) << "tensor " << i;
+}
+
+TEST(Checkpoint, RoundTripRestoresModelOptimizerStepAndRng) {
+  TempDir dir;
+  torch::manual_seed(1);
+  MosModel model(TinyEncoder());
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+  TrainStep(model, optimizer);
+  CheckpointState state;
+  state.step = 1;
+  state.config = "[model]\nchannels = 4,8,8\n";
+  state.progress = {{"epoch", 3}};
+  const std::string path = CheckpointPath(dir.path().string(), 1);
+  SaveCheckpoint(path, *model, optimizer, state);
+  const torch::Tensor next_random = torch::rand({4});
+
+  torch::manual_seed(99);  // a different initialisation, overwritten by the load
+  MosModel restored(TinyEncoder());
+  torch::optim::Adam restored_optimizer(restored->parameters(), torch::optim::AdamOptions(1e-3));
+  const CheckpointState loaded = LoadCheckpoint(path, *restored, restored_optimizer);
+  EXPECT_EQ(loaded.step, 1);
+  EXPECT_EQ(loaded.config, state.config);
+  EXPECT_EQ(loaded.progress["epoch"], 3);
+  EXPECT_TRUE(torch::equal(torch::rand({4}), next_random));  // the RNG continues where it was saved
+  ExpectSameState(*model, *restored);
+  // Adam's moments came back too: the next step is identical.
+  TrainStep(model, optimizer);
+  TrainStep(restored, restored_optimizer);
+  ExpectSameState(*model, *restored);
+}
+
+TEST(Checkpoint, LatestIsTheHighestStepAndPruningKeepsTheNewest) {
+  TempDir dir;
+  MosModel model(TinyEncoder());
+  torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(0.1));
+  EXPECT_EQ(LatestCheckpoint(dir.path().string()), "");
+  for (int64_t step : {5, 20, 100}) SaveCheckpoint(CheckpointPath(dir.path().string(), step), *model, optimizer, CheckpointState{step, "", {}});
+  testing::WriteBytes(dir / "step-notanumber.pt", "x");
+  EXPECT_EQ(LatestCheckpoint(dir.path().string()), dir / "step-00000100.pt");
+  PruneCheckpoints(dir.path().string(), 2);
+  EXPECT_FALSE(std::filesystem::exists(dir / "step-00000005.pt"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "step-00000020.pt"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "step-00000100.pt.tmp"));
+}
+
+TEST(Checkpoint, AnotherModelsCheckpointIsAClearError) {
+  TempDir dir;
+  MosModel model(TinyEncoder());
+  torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(0.1));
+  const std::string path = CheckpointPath(dir.path().string(), 1);
+  SaveCheckpoint(path, *model, optimizer, CheckpointState{1, "", {}});
+  EncoderOptions wider = TinyEncoder();
+  wider.channels({4, 8, 16});
+  MosModel other(wider);
+  torch::optim::SGD other_optimizer(other->parameters(), torch::optim::SGDOptions(0.1));
+  try {
+    LoadCheckpoint(path, *other, other_optimizer);
+    FAIL() << "loaded a checkpoint of another shape";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find(path), std::string::npos) << error.what();
+  }
+  testing::WriteBytes(dir / "garbage.pt", "not a zip archive");
+  EXPECT_THROW(LoadCheckpoint(dir / "garbage.pt", *model, optimizer), Error);
+}
+
+TEST(MetricsLog, ResumingKeepsRowsUpToTheCheckpointStep) {
+  TempDir dir;
+  const std::string path = dir / "metrics.csv";
+  {
+    MetricsLog log(path, {"loss", "val_rmse"}, 0);
+    for (int64_t step = 10; step <= 40; step += 10) log.Append(step, {{"loss", 1.0 / step}});
+    log.Append(50, {{"loss", 0.5}, {"val_rmse", 0.7}});
+  }
+  MetricsLog resumed(path, {"loss", "val_rmse"}, 30);  // the checkpoint was at step 30
+  resumed.Append(40, {{"loss", 0.25}});
+  const PlotSeries loss = resumed.Series("loss", "loss");
+  EXPECT_EQ(loss.x, (std::vector<double>{10, 20, 30, 40}));
+  EXPECT_DOUBLE_EQ(loss.y.back(), 0.25);
+  EXPECT_TRUE(resumed.Series("val_rmse", "rmse").x.empty());
+  std::ifstream in(path);
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(header, "step,loss,val_rmse");
+}
+
+TEST(Schedule, WarmupThenCosineOrLinearDecayToZero) {
+  OptimizerSettings settings;
+  settings.learning_rate = 1.0;
+  settings.warmup_steps = 4;
+  settings.schedule = "cosine";
+  EXPECT_DOUBLE_EQ(settings.LearningRateAt(0, 104), 0.2);  // (0 + 1) / (4 + 1)
+  EXPECT_DOUBLE_EQ(settings.LearningRateAt(4, 104), 1.0);
+  EXPECT_NEAR(settings.LearningRateAt(54, 104), 0.5, 1e-12);  // half way: cos(π/2)
+  EXPECT_NEAR(settings.LearningRateAt(104, 104), 0.0, 1e-12);
+  settings.schedule = "linear";
+  EXPECT_NEAR(settings.LearningRateAt(29, 104), 0.75, 1e-12);
+  settings.schedule = "constant";
+  EXPECT_DOUBLE_EQ(settings.LearningRateAt(100, 104), 1.0);
+}
+
+TEST(Encoder, FrozenLayersGetNoGradientAndKeepTheirStatistics) {
+  Encoder encoder(TinyEncoder());
+  encoder->FreezeLayers(2);
+  encoder->train();
+  const auto parameters = encoder->named_parameters();
+  EXPECT_FALSE(parameters["conv0.weight"].requires_grad());
+  EXPECT_FALSE(parameters["norm1.weight"].requires_grad());
+  EXPECT_TRUE(parameters["conv2.weight"].requires_grad());
+  const torch::Tensor before = encoder->named_buffers()["norm0.running_mean"].clone();
+  encoder->forward(torch::randn({2, 1000}) + 3.0);
+  EXPECT_TRUE(torch::equal(encoder->named_buffers()["norm0.running_mean"], before));
+  EXPECT_FALSE(torch::equal(encoder->named_buffers()["norm2.running_mean"], torch::zeros({8})));
+}
+
+TEST(MosPredictor, AClipScoresTheSameAloneAndPaddedInABatch) {
+  torch::manual_seed(5);
+  MosModel model(TinyEncoder());
+  model->train();
+  model(torch::randn({4, 2000}));  // batch-norm statistics away from the identity
+  MosPredictor predictor(model, torch::kCPU, 4);
+  std::vector<std::vector<float>> clips;
+  for (int64_t length : {1600, 5000, 777, 3000, 16000}) {
+    const torch::Tensor clip = torch::randn({length}) * 0.1;
+    clips.emplace_back(clip.data_ptr<float>(), clip.data_ptr<float>() + length);
+  }
+  const std::vector<double> together = predictor.Predict(clips);
+  for (size_t i = 0; i < clips.size(); ++i) {
+    const double alone = predictor.Predict({clips[i]})[0];
+    EXPECT_NEAR(together[i], alone, 1e-5) << "clip " << i;
+    EXPECT_GT(alone, 1.0);
+    EXPECT_LT(alone, 5.0);
+  }
+}
+
+TEST(ModelFile, RebuildsTheNetworkFromItsOwnAttributes) {
+  TempDir dir;
+  torch::manual_seed(2);
+  MosModel model(TinyEncoder());
+  SaveMosModelFile(dir / "model.pt", model, TinyEncoder());
+  MosModel loaded = LoadMosModelFile(dir / "model.pt", torch::kCPU);
+  ExpectSameState(*model, *loaded);
+  EXPECT_FALSE(loaded->is_training());
+  Encoder encoder(TinyEncoder());
+  SaveEncoderFile(dir / "encoder.pt", encoder);
+  try {
+    LoadMosModelFile(dir / "encoder.pt", torch::kCPU);
+    FAIL() << "an encoder.pt is not a model.pt";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("encoder.pt"), std::string::npos);
+  }
+  Encoder other(EncoderOptions().channels({4, 4}).strides({2, 2}));
+  EXPECT_THROW(LoadEncoderFile(dir / "encoder.pt", other), Error);
+  EXPECT_THROW(LoadEncoderFile(dir / "missing.pt", other), Error);
+}
+
+TEST(ModelFile, PythonTorchJitLoadReadsTheSameWeights) {
+  if (testing::RunCommand("/usr/bin/python3 -c 'import torch' 2>/dev/null") != 0)
+    GTEST_SKIP() << "Python torch (Debian python3-torch) is not installed";
+  TempDir dir;
+  torch::manual_seed(4);
+  MosModel model(TinyEncoder());
+  SaveMosModelFile(dir / "model.pt", model, TinyEncoder());
+  // The README's recipe: state_dict() keys are the C++ module names.
+  const std::string script =
+      "import torch, sys\n"
+      "m = torch.jit.load(sys.argv[1])\n"
+      "print(list(m.jsqa_channels), m.jsqa_kernel_size)\n"
+      "for k, v in sorted(m.state_dict().items()): print(k, '%.9g' % v.double().sum().item())\n";
+  testing::WriteBytes(dir / "read.py", script);
+  std::string output;
+  ASSERT_EQ(testing::RunCommand("/usr/bin/python3 " + (dir / "read.py") + " " + (dir / "model.pt"), &output), 0)
+      << output;
+  EXPECT_NE(output.find("[4, 8, 8] 15"), std::string::npos) << output;
+  int checked = 0;
+  for (const auto& item : model->named_parameters()) {
+    std::ostringstream line;
+    line.precision(9);
+    line << item.key() << " " << item.value().to(torch::kDouble).sum().item<double>();
+    EXPECT_NE(output.find(item.key() + " "), std::string::npos) << item.key();
+    const size_t at = output.find(item.key() + " ");
+    const double python_sum = std::stod(output.substr(at + item.key().size() + 1));
+    EXPECT_NEAR(python_sum, item.value().to(torch::kDouble).sum().item<double>(), 1e-6) << item.key();
+    ++checked;
+  }
+  EXPECT_GT(checked, 6);
+}
+
+class EnvironmentTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (const char* name : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "SLURM_PROCID",
+                             "SLURM_NTASKS", "SLURM_LOCALID", "SLURM_JOB_NODELIST", "SLURM_JOB_ID"})
+      unsetenv(name);
+  }
+};
+
+TEST_F(EnvironmentTest, TorchrunVariables) {
+  setenv("RANK", "3", 1);
+  setenv("WORLD_SIZE", "4", 1);
+  setenv("LOCAL_RANK", "1", 1);
+  setenv("MASTER_ADDR", "node7", 1);
+  setenv("MASTER_PORT", "29555", 1);
+  const DistributedEnv env = DistributedEnv::FromEnvironment();
+  EXPECT_EQ(env.rank, 3);
+  EXPECT_EQ(env.world, 4);
+  EXPECT_EQ(env.local_rank, 1);
+  EXPECT_EQ(env.master_addr, "node7");
+  EXPECT_EQ(env.master_port, 29555);
+  setenv("RANK", "4", 1);
+  EXPECT_THROW(DistributedEnv::FromEnvironment(), UsageError);
+  setenv("RANK", "x", 1);
+  EXPECT_THROW(DistributedEnv::FromEnvironment(), UsageError);
+}
+
+TEST_F(EnvironmentTest, SlurmVariablesAndTheFirstHostOfTheNodeList) {
+  setenv("SLURM_PROCID", "5", 1);
+  setenv("SLURM_NTASKS", "8", 1);
+  setenv("SLURM_LOCALID", "1", 1);
+  setenv("SLURM_JOB_NODELIST", "gpu[03-06,09],cpu1", 1);
+  setenv("SLURM_JOB_ID", "123456", 1);
+  const DistributedEnv env = DistributedEnv::FromEnvironment();
+  EXPECT_EQ(env.rank, 5);
+  EXPECT_EQ(env.world, 8);
+  EXPECT_EQ(env.local_rank, 1);
+  EXPECT_EQ(env.master_addr, "gpu03");
+  EXPECT_EQ(env.master_port, 20000 + 123456 % 20000);
+  setenv("MASTER_PORT", "30001", 1);  // an explicit master wins
+  EXPECT_EQ(DistributedEnv::FromEnvironment().master_port, 30001);
+}
+
+TEST_F(EnvironmentTest, NoVariablesIsOneProcess) {
+  const DistributedEnv env = DistributedEnv::FromEnvironment();
+  EXPECT_EQ(env.rank, 0);
+  EXPECT_EQ(env.world, 1);
+}
+
+}  // namespace
+}  // namespace jsqa

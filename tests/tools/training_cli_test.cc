@@ -1,0 +1,218 @@
+// The training commands end to end through the executable, on the demo
+// corpus with a tiny model: two ranks over Gloo (spawned here with torchrun's
+// variables, and through srun on a local SLURM), resume after SIGKILL,
+// fine-tuning, evaluation and predict.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "pipeline/csv.h"
+#include "tests/slurm_support.h"
+#include "tests/test_support.h"
+
+namespace jsqa {
+namespace {
+namespace fs = std::filesystem;
+using testing::JsqaExecutable;
+using testing::RunCommand;
+
+// A TCP port nobody listens on now (the kernel's pick for port 0).
+int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t size = sizeof(address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+// The "model sha256" each rank logs at the end, in order of appearance.
+std::vector<std::string> ModelDigests(const std::string& log) {
+  std::vector<std::string> digests;
+  const std::regex pattern("ends with model sha256 ([0-9a-f]{64})");
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), pattern); it != std::sregex_iterator(); ++it)
+    digests.push_back((*it)[1]);
+  return digests;
+}
+
+// metrics.csv column by name → values by row.
+std::vector<double> Column(const std::string& csv, const std::string& name) {
+  const auto rows = ReadCsvFile(csv);
+  std::vector<double> values;
+  size_t column = 0;
+  while (column < rows.at(0).fields.size() && rows[0].fields[column] != name) ++column;
+  for (size_t r = 1; r < rows.size(); ++r)
+    if (!rows[r].fields.at(column).empty()) values.push_back(std::stod(rows[r].fields[column]));
+  return values;
+}
+
+class TrainingCliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    std::string output;
+    ASSERT_EQ(RunCommand(JsqaExecutable() + " demo-corpus " + (*dir_ / "corpus"), &output), 0) << output;
+    testing::WriteBytes(*dir_ / "train.ini",
+                        "[corpus]\n"
+                        "librispeech_root = " + (*dir_ / "corpus/LibriSpeech") + "\n"
+                        "librispeech_subsets = train-clean-5,dev-clean-2\n"
+                        "chime3_backgrounds = " + (*dir_ / "corpus/CHiME3/data/audio/16kHz/backgrounds") + "\n"
+                        "nisqa_root = " + (*dir_ / "corpus/NISQA_Corpus") + "\n"
+                        "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
+                        "[synth]\nsegment_seconds = 1\npairs_per_shard = 16\nthreads = 1\n"
+                        "[model]\nchannels = 4,8,8,16\nstrides = 4,4,4,4\ncontrastive_size = 16\n"
+                        "[pretrain]\nsteps = 8\nbatch_size = 8\nlearning_rate = 0.01\ncheckpoint_every = 2\nlog_every = 1\n"
+                        "shards = " + (*dir_ / "run/synth") + "\n"
+                        "[finetune]\nepochs = 2\nbatch_size = 4\nsegment_seconds = 1\nlearning_rate = 0.01\n"
+                        "[runtime]\nthreads = 1\n"
+                        "[graph]\nprepare =\nsynth = prepare\n");
+    ASSERT_EQ(RunCommand(JsqaExecutable() + " run " + (*dir_ / "train.ini") + " --run-dir " + (*dir_ / "run"), &output), 0)
+        << output;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static std::string Command(const std::string& command, const std::string& out, const std::string& extra = "") {
+    return JsqaExecutable() + " " + command + " " + (*dir_ / "train.ini") + " --out " + out + " " + extra;
+  }
+  static testing::TempDir* dir_;
+};
+
+testing::TempDir* TrainingCliTest::dir_ = nullptr;
+
+TEST_F(TrainingCliTest, TwoRanksOverGlooEndIdenticalAndTrackOneProcess) {
+  std::string single_log;
+  // A small learning rate keeps the two runs' weights close, so that the
+  // loss compares the forward passes.
+  const std::string rate = "--set pretrain.learning_rate=0.0005";
+  ASSERT_EQ(RunCommand(Command("pretrain", *dir_ / "single", rate), &single_log), 0) << single_log;
+  const std::string port = std::to_string(FreePort());
+  const std::string ranks = *dir_ / "ranks";
+  std::string log;
+  // Both ranks in the background, each its own log; wait for both.
+  const std::string launch =
+      "cd " + dir_->path().string() + " && for r in 0 1; do RANK=$r WORLD_SIZE=2 LOCAL_RANK=$r MASTER_ADDR=127.0.0.1 "
+      "MASTER_PORT=" + port + " " + Command("pretrain", ranks, rate) + " > rank$r.log 2>&1 & eval pid$r=$!; done; "
+      "s=0; wait $pid0 || s=1; wait $pid1 || s=1; cat rank0.log rank1.log; exit $s";
+  ASSERT_EQ(RunCommand(launch, &log), 0) << log;
+  const auto digests = ModelDigests(log);
+  ASSERT_EQ(digests.size(), 2u) << log;
+  EXPECT_EQ(digests[0], digests[1]) << "the ranks ended with different models";
+  EXPECT_NE(log.find("rank 1 of 2"), std::string::npos) << log;
+  // The same global batches and the whole batch's loss on each rank: the
+  // loss follows the single process's. Only batch norm differs (statistics
+  // over each rank's half of the batch), measured at up to 2.1 %.
+  const auto one = Column(*dir_ / "single/metrics.csv", "loss");
+  const auto two = Column(ranks + "/metrics.csv", "loss");
+  ASSERT_EQ(one.size(), 8u);
+  ASSERT_EQ(two.size(), one.size());
+  for (size_t i = 0; i < one.size(); ++i) EXPECT_NEAR(two[i], one[i], 0.03 * one[i]) << "step " << i + 1;
+  // Rank 0 alone writes.
+  EXPECT_TRUE(fs::exists(ranks + "/encoder.pt"));
+  EXPECT_TRUE(fs::exists(ranks + "/summary.json"));
+}
+
+TEST_F(TrainingCliTest, SrunStartsTwoRanksThatTrainTogether) {
+  testing::LocalSlurm slurm;
+  if (!slurm.available()) GTEST_SKIP() << slurm.skip_reason();
+  std::string log;
+  ASSERT_EQ(slurm.Run("timeout 120 srun -n 2 " + Command("pretrain", *dir_ / "srun"), &log), 0) << log;
+  const auto digests = ModelDigests(log);
+  ASSERT_EQ(digests.size(), 2u) << log;
+  EXPECT_EQ(digests[0], digests[1]);
+  EXPECT_TRUE(fs::exists(*dir_ / "srun/encoder.pt"));
+}
+
+TEST_F(TrainingCliTest, KilledPretrainingResumesToTheSameModel) {
+  std::string log;
+  ASSERT_EQ(RunCommand(Command("pretrain", *dir_ / "whole", "--set pretrain.steps=12"), &log), 0) << log;
+  const std::string whole = ModelDigests(log).at(0);
+  const std::string out = *dir_ / "killed";
+  // Killed with SIGKILL once its step-4 checkpoint exists.
+  const std::string launch = Command("pretrain", out, "--set pretrain.steps=12") + " > " + (*dir_ / "killed.log") +
+                             " 2>&1 & pid=$!; for i in $(seq 1 600); do [ -e " + out +
+                             "/checkpoints/step-00000004.pt ] && break; sleep 0.05; done; kill -9 $pid; wait $pid; "
+                             "ls " + out + "/checkpoints";
+  RunCommand(launch, &log);
+  ASSERT_TRUE(fs::exists(out + "/checkpoints/step-00000004.pt")) << log;
+  EXPECT_FALSE(fs::exists(out + "/summary.json")) << "a killed run looks finished";
+  ASSERT_EQ(RunCommand(Command("pretrain", out, "--set pretrain.steps=12"), &log), 0) << log;
+  EXPECT_NE(log.find("resuming from"), std::string::npos) << log;
+  // Same data order, same state: the resumed run ends where the whole one did.
+  EXPECT_EQ(ModelDigests(log).at(0), whole);
+  const auto steps = Column(out + "/metrics.csv", "step");
+  std::vector<double> expected;
+  for (int s = 1; s <= 12; ++s) expected.push_back(s);
+  EXPECT_EQ(steps, expected) << "metrics.csv continues without gaps or repeats";
+  // A changed setting never resumes someone else's checkpoints.
+  EXPECT_EQ(RunCommand(Command("pretrain", out, "--set pretrain.steps=12 --set pretrain.learning_rate=0.5"), &log), 1);
+  EXPECT_NE(log.find("other settings"), std::string::npos) << log;
+}
+
+TEST_F(TrainingCliTest, FinetuneEvaluateAndPredict) {
+  std::string log;
+  ASSERT_EQ(RunCommand(Command("pretrain", *dir_ / "pre", "--set pretrain.steps=2"), &log), 0) << log;
+  ASSERT_EQ(RunCommand(Command("finetune", *dir_ / "fine", "--set finetune.pretrained=" + (*dir_ / "pre")), &log), 0)
+      << log;
+  EXPECT_TRUE(fs::exists(*dir_ / "fine/model.pt"));
+  EXPECT_TRUE(fs::exists(*dir_ / "fine/curves.png"));
+  EXPECT_EQ(Column(*dir_ / "fine/metrics.csv", "val_rmse").size(), 2u);  // one validation per epoch
+
+  ASSERT_EQ(RunCommand(Command("evaluate", *dir_ / "eval", "--set evaluate.model=" + (*dir_ / "fine")), &log), 0) << log;
+  EXPECT_NE(log.find("| NISQA_TEST_FOR |"), std::string::npos) << log;
+  const auto table = ReadCsvFile(*dir_ / "eval/results.csv");
+  ASSERT_EQ(table.size(), 5u);  // header, FOR, P501, LIVETALK, mean
+  EXPECT_EQ(table[4].fields[0], "mean");
+  for (const char* db : {"NISQA_TEST_FOR", "NISQA_TEST_P501", "NISQA_TEST_LIVETALK"})
+    EXPECT_TRUE(fs::exists(*dir_ / (std::string("eval/scatter-") + db + ".png"))) << db;
+
+  // predict: a folder (recursively) plus a damaged file; the damaged one
+  // gets an error row, the others a MOS equal to evaluate's.
+  const std::string folder = *dir_ / "corpus/NISQA_Corpus/NISQA_TEST_FOR";
+  testing::WriteBytes(*dir_ / "broken.wav", "RIFF....WAVEfmt not really");
+  ASSERT_EQ(RunCommand(JsqaExecutable() + " predict --model " + (*dir_ / "fine/model.pt") + " " + folder + " " +
+                           (*dir_ / "broken.wav") + " --out " + (*dir_ / "mos.csv"),
+                       &log),
+            0)
+      << log;
+  EXPECT_NE(log.find("real-time factor"), std::string::npos) << log;
+  EXPECT_NE(log.find("1 unreadable"), std::string::npos) << log;
+  const auto rows = ReadCsvFile(*dir_ / "mos.csv");
+  const auto predictions = ReadCsvFile(*dir_ / "eval/predictions.csv");
+  int matched = 0;
+  for (size_t r = 1; r < rows.size(); ++r) {
+    const auto& row = rows[r].fields;
+    if (row[0] == *dir_ / "broken.wav") {
+      EXPECT_TRUE(row[1].empty());
+      EXPECT_FALSE(row[2].empty());
+      continue;
+    }
+    const double mos = std::stod(row[1]);
+    EXPECT_GT(mos, 1.0);
+    EXPECT_LT(mos, 5.0);
+    for (const auto& prediction : predictions)
+      if (fs::path(prediction.fields[2]).lexically_normal() == fs::path(row[0]).lexically_normal()) {
+        EXPECT_NEAR(std::stod(prediction.fields[4]), mos, 1e-3) << row[0];
+        ++matched;
+      }
+  }
+  EXPECT_EQ(matched, 6);  // the six TEST_FOR clips
+
+  // Bad input: a dataset with no clips names the key.
+  EXPECT_EQ(RunCommand(Command("finetune", *dir_ / "bad", "--set finetune.train_dbs=NISQA_NOPE"), &log), 2);
+  EXPECT_NE(log.find("finetune.train_dbs"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace jsqa
