@@ -21,12 +21,14 @@ build: configure
 demo: build
 	@test -d $(DEMO_CORPUS) || $(BUILD)/jsqa-pipeline demo-corpus $(DEMO_CORPUS)
 	$(BUILD)/jsqa-pipeline run configs/demo.ini --run-dir runs/demo
+	@echo "evaluation (runs/demo/evaluate: results.csv, predictions.csv, scatter plots):"
+	@cat runs/demo/evaluate/results.md
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	$(BUILD)/tools/bench/audio_bench && $(BUILD)/tools/bench/synth_bench
+	$(BUILD)/tools/bench/audio_bench && $(BUILD)/tools/bench/synth_bench && $(BUILD)/tools/bench/train_bench
 
 clean:
 	rm -rf $(BUILD)

@@ -11,7 +11,7 @@
 
 #include "augment/error.h"
 #include "model/checkpoint.h"
-#include "model/distributed_env.h"
+#include "pipeline/distributed_env.h"
 #include "model/jsqa_models.h"
 #include "model/metrics_log.h"
 #include "model/mos_predictor.h"
@@ -238,7 +238,8 @@ class EnvironmentTest : public ::testing::Test {
  protected:
   void TearDown() override {
     for (const char* name : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "SLURM_PROCID",
-                             "SLURM_NTASKS", "SLURM_LOCALID", "SLURM_JOB_NODELIST", "SLURM_JOB_ID"})
+                             "SLURM_NTASKS", "SLURM_LOCALID", "SLURM_JOB_NODELIST", "SLURM_JOB_ID", "SLURM_STEP_ID",
+                             "SLURM_STEP_NUM_TASKS", "SLURM_STEP_NODELIST"})
       unsetenv(name);
   }
 };
@@ -262,17 +263,23 @@ TEST_F(EnvironmentTest, TorchrunVariables) {
 }
 
 TEST_F(EnvironmentTest, SlurmVariablesAndTheFirstHostOfTheNodeList) {
-  setenv("SLURM_PROCID", "5", 1);
+  // What a batch script sees: one process, however many tasks the job has.
+  setenv("SLURM_PROCID", "0", 1);
   setenv("SLURM_NTASKS", "8", 1);
-  setenv("SLURM_LOCALID", "1", 1);
   setenv("SLURM_JOB_NODELIST", "gpu[03-06,09],cpu1", 1);
   setenv("SLURM_JOB_ID", "123456", 1);
+  EXPECT_EQ(DistributedEnv::FromEnvironment().world, 1);
+  // A task of an srun step.
+  setenv("SLURM_STEP_ID", "2", 1);
+  setenv("SLURM_STEP_NUM_TASKS", "8", 1);
+  setenv("SLURM_PROCID", "5", 1);
+  setenv("SLURM_LOCALID", "1", 1);
   const DistributedEnv env = DistributedEnv::FromEnvironment();
   EXPECT_EQ(env.rank, 5);
   EXPECT_EQ(env.world, 8);
   EXPECT_EQ(env.local_rank, 1);
   EXPECT_EQ(env.master_addr, "gpu03");
-  EXPECT_EQ(env.master_port, 20000 + 123456 % 20000);
+  EXPECT_EQ(env.master_port, 20000 + (123456 * 16 + 2) % 20000);
   setenv("MASTER_PORT", "30001", 1);  // an explicit master wins
   EXPECT_EQ(DistributedEnv::FromEnvironment().master_port, 30001);
 }

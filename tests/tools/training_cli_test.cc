@@ -162,7 +162,10 @@ TEST_F(TrainingCliTest, KilledPretrainingResumesToTheSameModel) {
 
 TEST_F(TrainingCliTest, FinetuneEvaluateAndPredict) {
   std::string log;
-  ASSERT_EQ(RunCommand(Command("pretrain", *dir_ / "pre", "--set pretrain.steps=2"), &log), 0) << log;
+  // Pairs synthesised while training this time, not read from shards.
+  ASSERT_EQ(RunCommand(Command("pretrain", *dir_ / "pre", "--set pretrain.steps=2 --set pretrain.source=on-the-fly"), &log),
+            0)
+      << log;
   ASSERT_EQ(RunCommand(Command("finetune", *dir_ / "fine", "--set finetune.pretrained=" + (*dir_ / "pre")), &log), 0)
       << log;
   EXPECT_TRUE(fs::exists(*dir_ / "fine/model.pt"));
@@ -209,6 +212,9 @@ TEST_F(TrainingCliTest, FinetuneEvaluateAndPredict) {
   }
   EXPECT_EQ(matched, 6);  // the six TEST_FOR clips
 
+  // A graph is one process, whatever the environment says.
+  EXPECT_EQ(RunCommand("WORLD_SIZE=2 RANK=0 " + JsqaExecutable() + " run " + (*dir_ / "train.ini"), &log), 2);
+  EXPECT_NE(log.find("srun or torchrun"), std::string::npos) << log;
   // Bad input: a dataset with no clips names the key.
   EXPECT_EQ(RunCommand(Command("finetune", *dir_ / "bad", "--set finetune.train_dbs=NISQA_NOPE"), &log), 2);
   EXPECT_NE(log.find("finetune.train_dbs"), std::string::npos) << log;

@@ -3,6 +3,8 @@
 #include <iostream>
 #include <set>
 
+#include "augment/error.h"
+#include "pipeline/distributed_env.h"
 #include "pipeline/graph_runner.h"
 #include "pipeline/logging.h"
 #include "stages/builtin_stages.h"
@@ -38,6 +40,11 @@ int RunCommandMain(const std::vector<std::string>& args) {
                                              : std::vector<std::string>{};
   Config config;
   LoadConfig(config, config_path, overrides);
+  // Several processes would each run (and commit) every stage: a graph runs
+  // as one process; training on many runs through the stage subcommands.
+  if (DistributedEnv::FromEnvironment().world > 1)
+    throw UsageError("run is one process, not one per rank: start `jsqa-pipeline pretrain|finetune` under "
+                     "srun or torchrun instead (tools/slurm/train.sbatch)");
   StageRegistry registry;
   RegisterBuiltinStages(registry);
   const StageGraph graph(config.GraphEntries(), registry);

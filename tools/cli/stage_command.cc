@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "model/distributed_env.h"
+#include "pipeline/distributed_env.h"
 #include "pipeline/logging.h"
 #include "pipeline/text_files.h"
 #include "stages/builtin_stages.h"

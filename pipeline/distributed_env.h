@@ -1,9 +1,10 @@
 // Where this process stands among the training processes, from torchrun's
-// variables (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT) or
-// SLURM's (SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID; the master from
-// MASTER_ADDR/MASTER_PORT, else the first host of SLURM_JOB_NODELIST and a
-// port derived from SLURM_JOB_ID). No torch here: the command line uses it
-// to let rank 0 alone write files.
+// variables (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT) or, in
+// a task of an srun step, SLURM's (SLURM_PROCID, SLURM_STEP_NUM_TASKS,
+// SLURM_LOCALID; the master from MASTER_ADDR/MASTER_PORT, else the first
+// host of the step's node list and a port derived from the job and step
+// ids). No torch here: the command line uses it to let rank 0 alone write
+// files, and `run` to refuse running as many processes.
 #pragma once
 
 #include <string>
