@@ -31,11 +31,16 @@ std::string Cell(double value) {
 
 nlohmann::json RunEvaluation(const Config& config, const std::string& out_dir, const std::vector<MosClip>& clips,
                              const std::string& model_path) {
+  const DistributedEnv env = DistributedEnv::FromEnvironment();
+  if (env.rank != 0) {  // evaluation is one process; the others of an srun step have nothing to do
+    JSQA_LOG(kInfo) << "evaluate: rank " << env.rank << " leaves the evaluation to rank 0";
+    return nlohmann::json::object();
+  }
   const auto& settings = config.Get<EvaluateConfig>("evaluate");
   const auto& runtime = config.Get<RuntimeConfig>("runtime");
   const auto& audio = config.Get<AudioConfig>("audio");
   torch::set_num_threads(ParseThreadCount("runtime.threads", runtime.threads));
-  const torch::Device device = ResolveDevice(runtime.device, DistributedEnv::FromEnvironment().local_rank);
+  const torch::Device device = ResolveDevice(runtime.device, env.local_rank);
   MosPredictor predictor(LoadMosModelFile(model_path, device), device, settings.batch_size);
 
   std::vector<std::string> paths;

@@ -109,8 +109,8 @@ std::vector<double> PredictOnAllRanks(MosModel& model, TrainingSession& session,
   model->train();
   torch::Tensor all = torch::zeros({static_cast<int64_t>(clips.size())}, torch::kDouble);
   for (size_t k = 0; k < mine.size(); ++k) {
-    JSQA_CHECK(scores[k].error.empty(), "validation clip ", scores[k].path, ": ", scores[k].error);
-    all[static_cast<int64_t>(mine[k])] = scores[k].mos;
+    if (!scores[k].error.empty()) JSQA_LOG(kWarn) << "finetune: validation skips " << scores[k].error;
+    all[static_cast<int64_t>(mine[k])] = scores[k].mos;  // NaN when unreadable
   }
   all = all.to(session.device());
   distributed.AllReduceSum(all);
@@ -162,13 +162,12 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
     CropBatch batch = next.get();
     if (session.step() + 1 < total_steps)
       next = std::async(std::launch::async, [&, step = session.step() + 1] { return batches.Load(step); });
-    torch::Tensor loss;
+    torch::Tensor predicted;
     {
       AutocastScope autocast(session.autocast());
-      const torch::Tensor predicted =
-          model(batch.waveforms.to(session.device()), batch.lengths.to(session.device())).to(torch::kFloat);
-      loss = torch::mse_loss(predicted, batch.mos.to(session.device()));
+      predicted = model(batch.waveforms.to(session.device()), batch.lengths.to(session.device()));
     }
+    const torch::Tensor loss = torch::mse_loss(predicted.to(torch::kFloat), batch.mos.to(session.device()));
     const double rate = session.learning_rate();
     const double step_loss = session.MeanOverRanks(loss.item<double>());
     const bool epoch_ends = (session.step() + 1) % batches.steps_per_epoch() == 0;
@@ -180,10 +179,14 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
     if (progress) progress->Advance(1);
     std::map<std::string, double> row;
     if (epoch_ends && !validation.empty()) {
-      const std::vector<double> predicted = PredictOnAllRanks(model, session, validation, audio);
-      std::vector<double> target;
-      for (const MosClip& clip : validation) target.push_back(clip.mos);
-      const MosMetrics metrics = ComputeMosMetrics(predicted, target);
+      const std::vector<double> scores = PredictOnAllRanks(model, session, validation, audio);
+      std::vector<double> scored, target;  // the readable clips
+      for (size_t i = 0; i < validation.size(); ++i) {
+        if (std::isnan(scores[i])) continue;
+        scored.push_back(scores[i]);
+        target.push_back(validation[i].mos);
+      }
+      const MosMetrics metrics = ComputeMosMetrics(scored, target);
       row = {{"val_rmse", metrics.rmse}, {"val_pcc", metrics.pcc}, {"val_srcc", metrics.srcc}};
       const int64_t epoch = session.step() / batches.steps_per_epoch();
       const bool best = !progress_state.contains("best_val_rmse") ||

@@ -133,17 +133,18 @@ nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, 
     // [2B, samples]: both views in one pass, so batch norm sees them together.
     const torch::Tensor waveforms = torch::cat({ToTensor(batch.a, batch.size, batch.samples, session.device()),
                                                 ToTensor(batch.b, batch.size, batch.samples, session.device())});
-    torch::Tensor loss;
+    torch::Tensor z;  // [2B, contrastive_size]
     {
       AutocastScope autocast(session.autocast());
-      const torch::Tensor z = model(waveforms).to(torch::kFloat);  // [2B, contrastive_size]
-      torch::Tensor a = z.narrow(0, 0, batch.size), b = z.narrow(0, batch.size, batch.size);
-      if (gather) {  // every rank computes the loss of the whole global batch
-        a = distributed.AllGatherWithGrad(a);
-        b = distributed.AllGatherWithGrad(b);
-      }
-      loss = NtXentLoss(a, b, pretrain.temperature);
+      z = model(waveforms);
     }
+    z = z.to(torch::kFloat);  // the loss in float32 whatever the encoder ran in
+    torch::Tensor a = z.narrow(0, 0, batch.size), b = z.narrow(0, batch.size, batch.size);
+    if (gather) {  // every rank computes the loss of the whole global batch
+      a = distributed.AllGatherWithGrad(a);
+      b = distributed.AllGatherWithGrad(b);
+    }
+    const torch::Tensor loss = NtXentLoss(a, b, pretrain.temperature);
     const double rate = session.learning_rate();
     session.progress()["positions"] = GatherPositions(session, stream.position());
     session.Step(loss);

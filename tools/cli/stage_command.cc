@@ -25,19 +25,22 @@ int StageCommandMain(const std::string& name, const std::vector<std::string>& ar
       ("config", po::value<std::string>()->required(), "INI config file (positional)")
       ("set", po::value<std::vector<std::string>>()->composing(),
        "override a config key: --set section.key=value (repeatable)")
-      ("out", po::value<std::string>()->default_value(name), "output folder (resumed when it holds checkpoints)");
+      ("out", po::value<std::string>()->default_value(name), "output folder (resumed when it holds checkpoints)")
+      ("device", po::value<std::string>(), "cpu, cuda or cuda:N: short for --set runtime.device=...");
   AddCommonOptions(options);
   po::positional_options_description positional;
   positional.add("config", 1);
   po::variables_map values;
-  if (!ParseCommandLine("usage: jsqa-pipeline " + name + " CONFIG [--set k=v ...] [--out DIR]", args, options,
+  if (!ParseCommandLine("usage: jsqa-pipeline " + name + " CONFIG [--set k=v ...] [--out DIR] [--device cpu|cuda[:N]]", args, options,
                         positional, values)) {
     std::cout << ConfigKeysHelp();
     return 0;
   }
+  std::vector<std::string> overrides =
+      values.count("set") ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (values.count("device")) overrides.push_back("runtime.device=" + values["device"].as<std::string>());
   Config config;
-  LoadConfig(config, values["config"].as<std::string>(),
-             values.count("set") ? values["set"].as<std::vector<std::string>>() : std::vector<std::string>{});
+  LoadConfig(config, values["config"].as<std::string>(), overrides);
   StageRegistry registry;
   RegisterBuiltinStages(registry);
   const Stage& stage = registry.Get(name);
