@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstdint>
 #include <fstream>
 #include <limits>
@@ -17,6 +18,28 @@ namespace jsqa {
 namespace {
 
 constexpr char kGraphPrefix[] = "graph.";
+constexpr char kSweepPrefix[] = "sweep.";
+
+// Replaces ${NAME} with the environment variable's value, so that paths to
+// the corpora can be given once for every config; an unset variable is an
+// error naming the key.
+std::string ExpandVariables(const std::string& value, const std::string& key, const std::string& origin) {
+  std::string out;
+  size_t at = 0;
+  while (true) {
+    const size_t start = value.find("${", at);
+    if (start == std::string::npos) break;
+    const size_t end = value.find('}', start);
+    if (end == std::string::npos) break;
+    const std::string name = value.substr(start + 2, end - start - 2);
+    const char* variable = std::getenv(name.c_str());
+    if (!variable)
+      throw UsageError(origin + ": " + key + " = '" + value + "': environment variable " + name + " is not set");
+    out += value.substr(at, start - at) + variable;
+    at = end + 1;
+  }
+  return out + value.substr(at);
+}
 
 std::string Trim(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -163,11 +186,19 @@ std::vector<std::string> Config::Prefixes() const {
 void Config::Store(const po::parsed_options& parsed, const std::string& origin,
                    po::variables_map& values, std::map<std::string, std::string>& origins) {
   po::parsed_options known(&options_);
-  for (const auto& option : parsed.options) {
+  for (auto option : parsed.options) {
     const std::string& key = option.string_key;
+    for (std::string& value : option.value) value = ExpandVariables(value, key, origin);
     if (!option.unregistered) {
       known.options.push_back(option);
       origins.emplace(key, origin);
+      continue;
+    }
+    if (key.rfind(kSweepPrefix, 0) == 0) {
+      const std::string axis = key.substr(sizeof(kSweepPrefix) - 1);
+      const std::string settings = option.value.empty() ? "" : Trim(option.value.front());
+      auto same = std::find_if(sweep_.begin(), sweep_.end(), [&](const auto& entry) { return entry.first == axis; });
+      if (same == sweep_.end()) sweep_.emplace_back(axis, settings);
       continue;
     }
     if (key.rfind(kGraphPrefix, 0) == 0) {
@@ -206,6 +237,7 @@ void Config::Store(const po::parsed_options& parsed, const std::string& origin,
 
 void Config::Load(const std::string& path, const std::vector<std::string>& overrides) {
   graph_.clear();
+  sweep_.clear();
   po::variables_map values;
   std::map<std::string, std::string> origins;
 

@@ -7,7 +7,9 @@
 // file and the allowed values.
 //
 // The "[graph]" section is free-form (each key is a stage of the run, its
-// value the stage's inputs) and is kept apart as GraphEntries().
+// value the stage's inputs) and is kept apart as GraphEntries(); so is
+// "[sweep]" (SweepEntries()). Values may name environment variables as
+// ${NAME}; an unset one is an error naming the key.
 #pragma once
 
 #include <boost/program_options.hpp>
@@ -98,6 +100,9 @@ class Config {
   std::vector<std::string> Prefixes() const;
   // [graph] entries in file order: (stage, inputs text).
   const std::vector<std::pair<std::string, std::string>>& GraphEntries() const { return graph_; }
+  // [sweep] entries in file order: (keys, settings), e.g.
+  // ("jnd.delta_min_db:jnd.delta_max_db", "0:1, 0:3"); see pipeline/sweep_grid.h.
+  const std::vector<std::pair<std::string, std::string>>& SweepEntries() const { return sweep_; }
   const po::options_description& Options() const { return options_; }
 
  private:
@@ -108,6 +113,7 @@ class Config {
   po::options_description options_{"config"};
   std::vector<std::pair<std::string, std::unique_ptr<ConfigSection>>> sections_;
   std::vector<std::pair<std::string, std::string>> graph_;
+  std::vector<std::pair<std::string, std::string>> sweep_;
 };
 
 }  // namespace jsqa

@@ -5,18 +5,25 @@
 //     both views, contrastive head, NT-Xent, backward, Adam step;
 //   - the same step in Python PyTorch on the same libtorch build (Debian
 //     python3-torch, tools/bench/train_step.py) and the C++ / Python ratio;
+//     C++ and Python steps alternate (Python in a child process), and the
+//     median step time counts, so a neighbour's load hits both alike;
 //   - the data-wait fraction of the real pretraining loop (RunPretraining,
 //     small model) reading shards vs synthesising pairs on the fly.
 // Usage: train_bench [--default-steps N] [--small-steps N] [--data-steps N] [--no-python]
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -65,82 +72,140 @@ struct ModelSpec {
   int steps = 5;      // timed, after kWarmupSteps
 };
 
-struct Throughput {
-  int64_t parameters = 0;
-  double gflops_per_audio_second = 0;  // forward, 2 × MACs
-  double segments_per_second = 0;
+// Step times in seconds: median (robust to a neighbour's burst) and range.
+struct StepTimes {
+  std::vector<double> seconds;
+  double Median() const {
+    std::vector<double> sorted = seconds;
+    std::sort(sorted.begin(), sorted.end());
+    const size_t n = sorted.size();
+    return n == 0 ? NAN : n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  }
+  double Min() const { return seconds.empty() ? NAN : *std::min_element(seconds.begin(), seconds.end()); }
+  double Max() const { return seconds.empty() ? NAN : *std::max_element(seconds.begin(), seconds.end()); }
 };
 
 // The pretraining step of model/pretrain.cc without its bookkeeping:
 // [2B, samples] through the PretrainModel, NT-Xent, backward, Adam.
-Throughput MeasureCpp(const ModelSpec& spec) {
-  ModelConfig config;
-  config.channels = spec.channels;
-  config.strides = spec.strides;
-  config.contrastive_size = spec.contrastive_size;
-  torch::manual_seed(1);
-  PretrainModel model(config);
-  model->train();
-  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-4));
-  const int64_t samples = static_cast<int64_t>(std::lround(kSegmentSeconds * kSampleRate));
-  const torch::Tensor waveforms = torch::rand({2 * spec.batch, samples}) * 2 - 1;  // both views, in [-1, 1]
-  auto step = [&] {
-    const torch::Tensor z = model(waveforms);
-    const torch::Tensor loss = NtXentLoss(z.narrow(0, 0, spec.batch), z.narrow(0, spec.batch, spec.batch), kTemperature);
-    optimizer.zero_grad();
-    loss.backward();
-    optimizer.step();
-    return loss.item<double>();
-  };
-  for (int i = 0; i < kWarmupSteps; ++i) step();
-  const double start = WallSeconds();
-  for (int i = 0; i < spec.steps; ++i) step();
-  const double seconds = WallSeconds() - start;
-  return {CountParameters(*model->encoder), 2e-9 * model->encoder->MacsPerSecond(),
-          spec.steps * 2.0 * spec.batch / seconds};
-}
-
-std::string Shell(const std::string& command, int* status) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) {
-    *status = -1;
-    return out;
+class CppStep {
+ public:
+  explicit CppStep(const ModelSpec& spec) : batch_(spec.batch), model_(SeededConfig(spec)) {
+    model_->train();
+    optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(1e-4));
+    const int64_t samples = static_cast<int64_t>(std::lround(kSegmentSeconds * kSampleRate));
+    waveforms_ = torch::rand({2 * batch_, samples}) * 2 - 1;  // both views, in [-1, 1]
   }
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
-  *status = ::pclose(pipe);
-  return out;
-}
+
+  double Run() {
+    const double start = WallSeconds();
+    const torch::Tensor z = model_(waveforms_);
+    const torch::Tensor loss = NtXentLoss(z.narrow(0, 0, batch_), z.narrow(0, batch_, batch_), kTemperature);
+    optimizer_->zero_grad();
+    loss.backward();
+    optimizer_->step();
+    loss.item<double>();
+    return WallSeconds() - start;
+  }
+
+  int64_t parameters() const { return CountParameters(*model_->encoder); }
+  double gflops_per_audio_second() const { return 2e-9 * model_->encoder->MacsPerSecond(); }  // forward
+
+ private:
+  // The model's [model] section; seeds torch first, so initialisation is repeatable.
+  static ModelConfig SeededConfig(const ModelSpec& spec) {
+    ModelConfig config;
+    config.channels = spec.channels;
+    config.strides = spec.strides;
+    config.contrastive_size = spec.contrastive_size;
+    torch::manual_seed(1);
+    return config;
+  }
+
+  const int64_t batch_;
+  PretrainModel model_;
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  torch::Tensor waveforms_;
+};
 
 const std::string kPython = "/usr/bin/python3";
 const std::string kStepScript = std::string(JSQA_SOURCE_DIR) + "/tools/bench/train_step.py";
 
 // "" when python3 with torch runs, else why not.
 std::string PythonTorchMissing() {
-  int status = 0;
-  const std::string out = Shell(kPython + " -c 'import torch; print(torch.__version__)' 2>&1", &status);
-  if (status != 0) return kPython + " cannot import torch: " + out.substr(0, out.find('\n'));
   if (!fs::exists(kStepScript)) return kStepScript + " is missing";
+  std::string out;
+  FILE* pipe = ::popen((kPython + " -c 'import torch' 2>&1").c_str(), "r");
+  if (!pipe) return "cannot run " + kPython;
+  char buffer[512];
+  while (std::fgets(buffer, sizeof buffer, pipe)) out = buffer;  // the last line says why
+  if (::pclose(pipe) != 0) return kPython + " cannot import torch: " + out.substr(0, out.find('\n'));
   return "";
 }
 
-// train_step.py's JSON line; null when it failed (its stderr goes to ours).
-nlohmann::json MeasurePython(const ModelSpec& spec) {
-  const std::string command = kPython + " " + kStepScript + " --model " + spec.name + " --batch " +
-                              std::to_string(spec.batch) + " --warmup " + std::to_string(kWarmupSteps) + " --steps " +
-                              std::to_string(spec.steps) + " --threads " + std::to_string(kThreads) + " --seconds " +
-                              FormatDouble(kSegmentSeconds);
-  int status = 0;
-  const std::string out = Shell(command, &status);
-  const size_t line = out.rfind('{');
-  if (status != 0 || line == std::string::npos) {
-    std::fprintf(stderr, "train_bench: `%s` failed (status %d): %s\n", command.c_str(), status, out.c_str());
-    return nullptr;
+// train_step.py --serve in a child process: built and warmed up on start,
+// then one Python step per Run(), timed inside Python.
+class PythonStep {
+ public:
+  explicit PythonStep(const ModelSpec& spec) {
+    int to_child[2], from_child[2];
+    if (::pipe(to_child) != 0 || ::pipe(from_child) != 0) throw std::runtime_error("pipe failed");
+    const std::vector<std::string> args = {kPython,      kStepScript,   "--serve",   "--model",
+                                           spec.name,    "--batch",     std::to_string(spec.batch),
+                                           "--warmup",   std::to_string(kWarmupSteps),
+                                           "--threads",  std::to_string(kThreads),
+                                           "--seconds",  FormatDouble(kSegmentSeconds)};
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(to_child[0], STDIN_FILENO);
+      ::dup2(from_child[1], STDOUT_FILENO);
+      for (int fd : {to_child[0], to_child[1], from_child[0], from_child[1]}) ::close(fd);
+      std::vector<char*> argv;
+      for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+      argv.push_back(nullptr);
+      ::execv(kPython.c_str(), argv.data());
+      ::_exit(127);
+    }
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    to_ = ::fdopen(to_child[1], "w");
+    from_ = ::fdopen(from_child[0], "r");
+    about_ = ReadJson();
   }
-  return nlohmann::json::parse(out.substr(line), nullptr, false);
-}
+  ~PythonStep() {
+    if (to_) std::fclose(to_);  // end of input: the child exits
+    if (from_) std::fclose(from_);
+    if (pid_ > 0) ::waitpid(pid_, nullptr, 0);
+  }
+
+  // null when the child failed (its stderr is ours).
+  const nlohmann::json& about() const { return about_; }
+  double Run() {
+    std::fputs("step\n", to_);
+    std::fflush(to_);
+    const nlohmann::json reply = ReadJson();
+    return reply.is_object() ? reply.value("seconds", double(NAN)) : NAN;
+  }
+
+ private:
+  nlohmann::json ReadJson() {
+    char* line = nullptr;
+    size_t capacity = 0;
+    nlohmann::json value;
+    while (::getline(&line, &capacity, from_) > 0) {
+      if (line[0] != '{') continue;
+      value = nlohmann::json::parse(line, nullptr, false);
+      if (value.is_discarded()) value = nullptr;
+      break;
+    }
+    std::free(line);
+    return value;
+  }
+
+  pid_t pid_ = -1;
+  FILE* to_ = nullptr;
+  FILE* from_ = nullptr;
+  nlohmann::json about_;
+};
 
 // Mean of a metrics.csv column over the rows after the first (the first
 // window holds start-up: opening the source, first-step allocations).
@@ -191,6 +256,7 @@ bool HasFlag(int argc, char** argv, const char* name) {
 
 int main(int argc, char** argv) {
   SetLogLevel(LogLevel::kWarn);
+  std::signal(SIGPIPE, SIG_IGN);  // a dead Python child shows as a failed step
   const int default_steps = IntFlag(argc, argv, "--default-steps", 5);
   const int small_steps = IntFlag(argc, argv, "--small-steps", 20);
   const int data_steps = IntFlag(argc, argv, "--data-steps", 20);
@@ -207,30 +273,48 @@ int main(int argc, char** argv) {
   };
   std::map<std::string, double> ratios;
   for (const ModelSpec& spec : specs) {
-    const Throughput cpp = MeasureCpp(spec);
+    CppStep cpp(spec);
+    for (int i = 0; i < kWarmupSteps; ++i) cpp.Run();
+    std::unique_ptr<PythonStep> python;
+    if (python_missing.empty()) {
+      python = std::make_unique<PythonStep>(spec);  // warms up too
+      if (!python->about().is_object()) python.reset();
+    }
+    // C++ and Python steps alternate, so both see the same background load.
+    StepTimes cpp_times, python_times;
+    bool python_failed = python_missing.empty() && !python;
+    for (int i = 0; i < spec.steps; ++i) {
+      cpp_times.seconds.push_back(cpp.Run());
+      if (!python) continue;
+      const double seconds = python->Run();
+      if (std::isnan(seconds)) {
+        python.reset();
+        python_failed = true;
+      } else {
+        python_times.seconds.push_back(seconds);
+      }
+    }
+    const double segments = 2.0 * spec.batch;
     std::printf("\n%s model: encoder %lld parameters, %.3f GFLOPs per audio second (forward, 2 x MACs)\n",
-                spec.name.c_str(), static_cast<long long>(cpp.parameters), cpp.gflops_per_audio_second);
-    std::printf("  step: B=%lld pairs = %lld segments; %d timed steps after %d warm-up\n",
-                static_cast<long long>(spec.batch), static_cast<long long>(2 * spec.batch), spec.steps, kWarmupSteps);
+                spec.name.c_str(), static_cast<long long>(cpp.parameters()), cpp.gflops_per_audio_second());
+    std::printf("  step: B=%lld pairs = %.0f segments; %d timed steps after %d warm-up, C++ and Python alternating\n",
+                static_cast<long long>(spec.batch), segments, spec.steps, kWarmupSteps);
     // Backward costs about twice the forward: ~3x forward FLOPs per step.
-    std::printf("  C++ training throughput:     %8.2f segments/s  (%.2f s/step, ~%.1f GFLOP/s at 3x forward)\n",
-                cpp.segments_per_second, 2.0 * spec.batch / cpp.segments_per_second,
-                3 * cpp.segments_per_second * kSegmentSeconds * cpp.gflops_per_audio_second);
-    if (!python_missing.empty()) {
-      std::printf("  Python training throughput: skipped (%s)\n", python_missing.c_str());
+    auto print = [&](const char* label, const StepTimes& times) {
+      std::printf("  %s training throughput: %8.2f segments/s  (median %.2f s/step, range %.2f-%.2f; ~%.0f GFLOP/s at 3x forward)\n",
+                  label, segments / times.Median(), times.Median(), times.Min(), times.Max(),
+                  3 * segments * kSegmentSeconds * cpp.gflops_per_audio_second() / times.Median());
+    };
+    print("C++   ", cpp_times);
+    if (!python) {
+      std::printf("  Python training throughput: skipped (%s)\n",
+                  python_failed ? "train_step.py failed, see stderr" : python_missing.c_str());
       continue;
     }
-    const nlohmann::json python = MeasurePython(spec);
-    if (python.is_discarded() || python.is_null()) {
-      std::printf("  Python training throughput: failed (see stderr)\n");
-      continue;
-    }
-    const double python_rate = python.at("segments_per_second").get<double>();
-    std::printf("  Python training throughput:  %8.2f segments/s  (%.2f s/step, torch %s, %lld parameters)\n",
-                python_rate, 2.0 * spec.batch / python_rate, python.value("torch_version", "?").c_str(),
-                static_cast<long long>(python.value("parameters", int64_t{0})));
-    ratios[spec.name] = cpp.segments_per_second / python_rate;
-    std::printf("  C++ / Python ratio:          %8.2f  (>1: C++ faster)\n", ratios[spec.name]);
+    print("Python", python_times);
+    ratios[spec.name] = python_times.Median() / cpp_times.Median();
+    std::printf("  C++ / Python throughput ratio: %.2f  (>1: C++ faster; torch %s in Python)\n", ratios[spec.name],
+                python->about().value("torch_version", "?").c_str());
   }
 
   // 3. Data wait of the real pretraining loop, small model: shards vs on the fly.

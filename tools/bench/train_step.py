@@ -7,8 +7,13 @@ same libtorch build (Debian python3-torch): encoder forward on [2B, samples]
 (both views), contrastive head, NT-Xent, backward, Adam step. Prints one JSON
 line: {"model", "batch", "steps", "seconds", "segments_per_second", ...}.
 
+With --serve (how train_bench runs it, so that its C++ steps and these
+alternate and share whatever else loads the machine): after the warm-up it
+prints {"ready": true, ...}, then runs one step per line read from stdin
+and prints {"seconds": s} for each, until end of input.
+
 Usage: train_step.py --model default|small [--batch B] [--warmup W] [--steps S]
-                     [--threads T] [--seconds 4]
+                     [--threads T] [--seconds 4] [--serve]
 """
 import argparse
 import json
@@ -87,6 +92,7 @@ def main():
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=4.0, help="segment length at 16 kHz")
+    parser.add_argument("--serve", action="store_true", help="one step per stdin line (see above)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -110,20 +116,26 @@ def main():
 
     for _ in range(args.warmup):
         step()
+    about = {
+        "model": args.model,
+        "batch": batch,
+        "threads": torch.get_num_threads(),
+        "parameters": sum(p.numel() for p in model.encoder.parameters()),
+        "torch_version": torch.__version__,
+    }
+    if args.serve:
+        print(json.dumps(dict(about, ready=True)), flush=True)
+        while sys.stdin.readline():
+            start = time.perf_counter()
+            step()
+            print(json.dumps({"seconds": time.perf_counter() - start}), flush=True)
+        return 0
     start = time.perf_counter()
     for _ in range(args.steps):
         step()
     seconds = time.perf_counter() - start
-    print(json.dumps({
-        "model": args.model,
-        "batch": batch,
-        "steps": args.steps,
-        "threads": torch.get_num_threads(),
-        "parameters": sum(p.numel() for p in model.encoder.parameters()),
-        "seconds": seconds,
-        "segments_per_second": args.steps * 2 * batch / seconds,
-        "torch_version": torch.__version__,
-    }))
+    print(json.dumps(dict(about, steps=args.steps, seconds=seconds,
+                          segments_per_second=args.steps * 2 * batch / seconds)))
     return 0
 
 

@@ -10,6 +10,8 @@ namespace {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"run", "run the stage graph of a config, reusing cached stages", RunCommandMain},
+      {"sweep", "run the stage graph at every point of a grid of settings, sharing unchanged stages; tables and plots",
+       SweepCommandMain},
       {"synth", "synthesise JND pairs into HDF5 shards (one job of a cluster array, or all)", SynthCommandMain},
 #ifdef JSQA_WITH_TORCH
       {"pretrain", "pretrain the encoder contrastively on JND pairs (shards or on the fly; one rank or many)",

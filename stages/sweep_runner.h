@@ -1,0 +1,56 @@
+// Sweeps: the stage graph of a config run once per point of a grid of
+// settings, in one run folder. Stages whose settings do not change between
+// points have the same cache key and run once (the artifact cache), so
+// sweeping finetune.learning_rate never re-synthesises pairs. Each point's
+// outcome is RUN_DIR/sweep/point-NNN/result.json (so a re-run resumes and
+// cluster tasks can run points apart); CollectSweep assembles sweep.csv,
+// sweep.md and a plot of each metric against each swept key.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "pipeline/graph_runner.h"
+#include "pipeline/sweep_grid.h"
+
+namespace jsqa {
+
+struct SweepOptions {
+  std::string config_path;
+  std::vector<std::string> overrides;  // --set, applied under each point's own settings
+  std::vector<SweepAxis> axes;         // --grid, else the config's [sweep]
+  std::string run_dir;
+};
+
+// Every point's stages with their keys, before anything runs.
+struct SweepPlan {
+  std::vector<SweepPoint> points;
+  std::vector<RunReport> reports;    // per point: kCached or kWouldRun per stage, with keys
+  std::set<std::string> shared;      // "stage-key" of stages more than one point uses
+  std::vector<std::string> errors;   // per point: why it cannot even be planned ("" when it can)
+};
+
+// The config's [sweep] axes (after Load), then --grid axes replacing the
+// config's for the same keys.
+std::vector<SweepAxis> SweepAxes(const std::string& config_path, const std::vector<std::string>& overrides,
+                                 const std::vector<std::string>& grid);
+
+SweepPlan PlanSweep(const SweepOptions& options);
+// A table: per point, its settings and each stage as "cached", "runs", or
+// "shared with point-N" (run once for several points).
+std::string FormatSweepPlan(const SweepOptions& options, const SweepPlan& plan);
+
+// Runs the points (all, or only one), each point's failure recorded in its
+// result.json while the others go on. shared_only runs just the stages more
+// than one point needs (the first job of a cluster sweep). Returns the
+// number of failed points.
+int RunSweepPoints(const SweepOptions& options, const SweepPlan& plan, std::optional<int> only_point,
+                   bool shared_only);
+
+// sweep.csv, sweep.md and sweep-<metric>-vs-<key>.png in the run folder from
+// the points' results; returns the Markdown table.
+std::string CollectSweep(const SweepOptions& options, const SweepPlan& plan);
+
+}  // namespace jsqa
