@@ -49,8 +49,12 @@ torch::Tensor EncoderImpl::OutputLengths(const torch::Tensor& lengths) const {
 torch::Tensor EncoderImpl::forward(const torch::Tensor& waveform, const torch::Tensor& lengths) {
   JSQA_CHECK(waveform.dim() == 2, "encoder input must be [batch, samples], got ", waveform.dim(), " dims");
   torch::Tensor x = waveform.unsqueeze(1);  // [batch, 1, samples]
-  torch::Tensor valid = lengths.defined() ? lengths.to(torch::kLong).to(x.device())
-                                          : torch::full({x.size(0)}, x.size(2), torch::dtype(torch::kLong).device(x.device()));
+  if (!lengths.defined()) {  // all valid: no masking to do
+    for (size_t i = 0; i < convs_.size(); ++i)
+      x = torch::leaky_relu(norms_[i]->forward(convs_[i]->forward(x)), options_.negative_slope());
+    return x.mean(2);  // [batch, channels]
+  }
+  torch::Tensor valid = lengths.to(torch::kLong).to(x.device());
   const int64_t padding = options_.kernel_size() / 2;
   for (size_t i = 0; i < convs_.size(); ++i) {
     x = torch::leaky_relu(norms_[i]->forward(convs_[i]->forward(x)), options_.negative_slope());

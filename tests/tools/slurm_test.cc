@@ -100,7 +100,7 @@ TEST_F(SlurmTest, SbatchArrayRunsEveryTask) {
 }
 
 // The shipped template, as the README submits it, with resources a
-// two-CPU test node has: the array's two tasks together write what a single
+// two-CPU test node has: the array's four tasks together write what a single
 // process writes.
 TEST_F(SlurmTest, SynthArrayTemplateMatchesASingleProcess) {
   const fs::path dir = dir_->path() / "synth";
@@ -118,7 +118,7 @@ TEST_F(SlurmTest, SynthArrayTemplateMatchesASingleProcess) {
       << output;
 
   ASSERT_EQ(slurm_->Run("JSQA_PIPELINE=" + JsqaExecutable() + " " + kTimeout +
-                            "sbatch --wait --array=0-1 --cpus-per-task=1 --mem=500M --time=1 --chdir=" + dir.string() +
+                            "sbatch --wait --array=0-3 --cpus-per-task=1 --mem=500M --time=1 --chdir=" + dir.string() +
                             " --output=" + (dir / "synth-%A_%a.out").string() + " " + testing::SourceDir() +
                             "/tools/slurm/synth-array.sbatch " + config + " " + (dir / "array").string() + sets,
                         &output),
@@ -126,13 +126,13 @@ TEST_F(SlurmTest, SynthArrayTemplateMatchesASingleProcess) {
       << output << Logs();
   std::string logs;
   RunCommand("cat " + (dir / "synth-*.out").string(), &logs);
-  EXPECT_NE(logs.find("synth: job 0 of 2"), std::string::npos) << logs;
-  EXPECT_NE(logs.find("synth: job 1 of 2"), std::string::npos) << logs;
+  for (int job = 0; job < 4; ++job)
+    EXPECT_NE(logs.find("synth: job " + std::to_string(job) + " of 4"), std::string::npos) << logs;
 
   ASSERT_TRUE(fs::exists(dir / "array/manifest.json")) << logs;
   const auto array = nlohmann::json::parse(testing::ReadBytes((dir / "array/manifest.json").string()));
   const auto single = nlohmann::json::parse(testing::ReadBytes((dir / "single/manifest.json").string()));
-  ASSERT_GE(single.at("shard_count").get<int>(), 2);  // else there is nothing to split
+  ASSERT_GE(single.at("shard_count").get<int>(), 4);  // else there is nothing to split
   ASSERT_EQ(array.at("shards").size(), single.at("shard_count").get<size_t>());
   for (size_t shard = 0; shard < array.at("shards").size(); ++shard) {
     const auto& made = array["shards"][shard];
@@ -141,6 +141,46 @@ TEST_F(SlurmTest, SynthArrayTemplateMatchesASingleProcess) {
               testing::ReadBytes((dir / "single" / made.at("file").get<std::string>()).string()));
   }
   EXPECT_EQ(array, single);
+}
+
+// A sweep of two points submitted as cluster jobs: the shared prepare stage
+// in a first job, the points as an array after it, then collected.
+TEST_F(SlurmTest, SweepSubmittedToSlurmIsCollected) {
+  const fs::path dir = dir_->path() / "sweep";
+  fs::create_directories(dir);
+  std::string output;
+  ASSERT_EQ(RunCommand(JsqaExecutable() + " demo-corpus " + (dir / "corpus").string(), &output), 0) << output;
+  const std::string config = (dir / "sweep.ini").string();
+  testing::WriteBytes(config, "[corpus]\n"
+                              "librispeech_root = " + (dir / "corpus/LibriSpeech").string() + "\n"
+                              "librispeech_subsets = train-clean-5\n"
+                              "chime3_backgrounds = " + (dir / "corpus/CHiME3/data/audio/16kHz/backgrounds").string() + "\n"
+                              "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
+                              "[synth]\nthreads = 1\n"
+                              "[sweep]\njnd.delta_min_db:jnd.delta_max_db = 0:1, 0:3\n"
+                              "[graph]\nprepare =\nsynth = prepare\n");
+  const std::string sweep = JsqaExecutable() + " sweep " + config + " --run-dir " + (dir / "run").string();
+  ASSERT_EQ(slurm_->Run("cd " + dir.string() + " && " + kTimeout + sweep +
+                            " --slurm --submit --sbatch-args '--cpus-per-task=1 --mem=500M --time=5'",
+                        &output),
+            0)
+      << output << Logs();
+  EXPECT_NE(output.find("submitted job"), std::string::npos) << output;
+  // Wait (bounded) for the queue to drain.
+  ASSERT_EQ(slurm_->Run("for i in $(seq 1 120); do [ -z \"$(squeue -h)\" ] && exit 0; sleep 0.5; done; exit 1", &output), 0)
+      << output << Logs();
+  ASSERT_EQ(RunCommand(sweep + " --collect", &output), 0) << output;
+  const auto rows = testing::ReadBytes((dir / "run/sweep.csv").string());
+  EXPECT_NE(rows.find("point-000,0:1,ok"), std::string::npos) << rows;
+  EXPECT_NE(rows.find("point-001,0:3,ok"), std::string::npos) << rows;
+  int prepares = 0, synths = 0;
+  for (const auto& entry : fs::directory_iterator(dir / "run")) {
+    const std::string name = entry.path().filename().string();
+    prepares += name.rfind("prepare-", 0) == 0;
+    synths += name.rfind("synth-", 0) == 0;
+  }
+  EXPECT_EQ(prepares, 1);  // shared: ran once, in the first job
+  EXPECT_EQ(synths, 2);
 }
 
 }  // namespace

@@ -88,7 +88,9 @@ int SweepCommandMain(const std::vector<std::string>& args) {
       ("shared-only", po::bool_switch(), "run only the stages several points share (the cluster sweep's first job)")
       ("collect", po::bool_switch(), "only assemble sweep.csv, sweep.md and the plots from the points' results")
       ("slurm", po::bool_switch(), "write the sbatch scripts of a cluster sweep into the run folder")
-      ("submit", po::bool_switch(), "with --slurm: submit them (sbatch must be on PATH)");
+      ("submit", po::bool_switch(), "with --slurm: submit them (sbatch must be on PATH)")
+      ("sbatch-args", po::value<std::string>()->default_value(""),
+       "with --submit: options for both sbatch calls, overriding the scripts' #SBATCH lines (e.g. \"--partition=gpu --mem=32G\")");
   AddCommonOptions(description);
   po::positional_options_description positional;
   positional.add("config", 1);
@@ -125,8 +127,9 @@ int SweepCommandMain(const std::vector<std::string>& args) {
     const auto [shared, array] = WriteSlurmScripts(options, command, plan.points.size());
     std::cout << "sweep: " << plan.points.size() << " points; scripts " << shared << " and " << array << "\n";
     if (values["submit"].as<bool>()) {
-      const std::string shared_job = Capture("sbatch --parsable " + ShellQuote(shared));
-      const std::string array_job = Capture("sbatch --parsable --dependency=afterok:" + shared_job + " --array=0-" +
+      const std::string sbatch = "sbatch --parsable " + values["sbatch-args"].as<std::string>() + " ";
+      const std::string shared_job = Capture(sbatch + ShellQuote(shared));
+      const std::string array_job = Capture(sbatch + "--dependency=afterok:" + shared_job + " --array=0-" +
                                             std::to_string(plan.points.size() - 1) + " " + ShellQuote(array));
       std::cout << "sweep: submitted job " << shared_job << " (shared stages) and array job " << array_job
                 << "; when they are done: " << command << " --collect\n";
