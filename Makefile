@@ -23,6 +23,8 @@ demo: build
 	$(BUILD)/jsqa-pipeline run configs/demo.ini --run-dir runs/demo
 	@echo "evaluation (runs/demo/evaluate: results.csv, predictions.csv, scatter plots):"
 	@cat runs/demo/evaluate/results.md
+	$(BUILD)/jsqa-pipeline sweep configs/demo-sweep.ini --run-dir runs/demo --log-level warn
+	@echo "sweep plots: runs/demo/sweep-*.png"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -162,6 +162,8 @@ void FinetuneConfig::Register(po::options_description& options, const std::strin
   options.add_options()
       ((p + "pretrained").c_str(), po::value(&pretrained)->default_value(pretrained),
        "a pretrain folder or its encoder.pt; empty: train from scratch (under `run`: the graph's pretrain input)")
+      ((p + "init").c_str(), po::value(&init)->default_value(init),
+       "pretrained (start from the pretrained encoder when there is one) or scratch (random weights: the baseline)")
       ((p + "train_dbs").c_str(), po::value(&train_dbs)->default_value(train_dbs), "NISQA datasets to train on")
       ((p + "val_dbs").c_str(), po::value(&val_dbs)->default_value(val_dbs), "NISQA datasets to validate on")
       ((p + "encoder").c_str(), po::value(&encoder)->default_value(encoder),
@@ -179,6 +181,7 @@ void FinetuneConfig::Register(po::options_description& options, const std::strin
 void FinetuneConfig::Validate(const std::string& prefix) const {
   const std::string p = prefix + ".";
   if (TrainDbs().empty()) throw UsageError(p + "train_dbs is empty: allowed: one or more NISQA datasets");
+  RequireOneOf(p + "init", init, {"pretrained", "scratch"});
   RequireOneOf(p + "encoder", encoder, {"trained", "frozen", "partial"});
   RequireAtLeast(p + "trainable_layers", trainable_layers, 1);
   RequireAtLeast(p + "epochs", epochs, 1);
@@ -192,7 +195,7 @@ void FinetuneConfig::Validate(const std::string& prefix) const {
 
 std::string FinetuneConfig::ToString() const {
   KeyValueText text;
-  text.Add("pretrained", pretrained).Add("train_dbs", train_dbs).Add("val_dbs", val_dbs).Add("encoder", encoder);
+  text.Add("pretrained", pretrained).Add("init", init).Add("train_dbs", train_dbs).Add("val_dbs", val_dbs).Add("encoder", encoder);
   text.Add("trainable_layers", trainable_layers).Add("epochs", epochs).Add("segment_seconds", segment_seconds);
   text.Add("select", select);
   optimization.AddTo(text);

@@ -70,6 +70,9 @@ struct FinetuneConfig : ConfigSection {
   // A pretrain folder or its encoder.pt; empty: from scratch (the baseline).
   // Under `run`, the graph's pretrain input when there is one.
   std::string pretrained;
+  // pretrained (the default: from the pretrained encoder when there is one)
+  // or scratch (ignore it: the baseline, also in a graph that pretrains).
+  std::string init = "pretrained";
   std::string train_dbs = "NISQA_TRAIN_SIM,NISQA_TRAIN_LIVE";
   std::string val_dbs = "NISQA_VAL_SIM,NISQA_VAL_LIVE";
   std::string encoder = "trained";  // trained | frozen | partial

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -15,6 +16,7 @@
 #include "augment/error.h"
 
 namespace jsqa {
+namespace fs = std::filesystem;
 namespace {
 
 constexpr char kGraphPrefix[] = "graph.";
@@ -235,6 +237,43 @@ void Config::Store(const po::parsed_options& parsed, const std::string& origin,
   }
 }
 
+void Config::LoadFile(const std::string& path, po::variables_map& values, std::map<std::string, std::string>& origins,
+                      std::vector<std::string>& chain) {
+  if (std::find(chain.begin(), chain.end(), path) != chain.end())
+    throw UsageError(path + ": includes itself (through " + JoinList(chain, " -> ") + ")");
+  std::ifstream in(path);
+  if (!in) throw UsageError((chain.empty() ? "" : chain.back() + ": include = ") + path + ": cannot read config file");
+  po::parsed_options parsed(&options_);
+  try {
+    parsed = po::parse_config_file(in, options_, true);
+  } catch (const po::error& e) {
+    throw UsageError(path + ": " + e.what());
+  }
+  // "include = BASE.ini" lines (before any section): BASE's keys apply
+  // where this file and --set say nothing. A file with its own [graph] or
+  // [sweep] replaces the base's.
+  std::vector<std::string> includes;
+  for (auto it = parsed.options.begin(); it != parsed.options.end();) {
+    if (it->string_key == "include") {
+      for (const std::string& value : it->value)
+        includes.push_back((fs::path(path).parent_path() / Trim(value)).lexically_normal().string());
+      it = parsed.options.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  Store(parsed, path, values, origins);
+  chain.push_back(path);
+  for (const std::string& base : includes) {
+    const auto graph = graph_;
+    const auto sweep = sweep_;
+    LoadFile(base, values, origins, chain);
+    if (!graph.empty()) graph_ = graph;
+    if (!sweep.empty()) sweep_ = sweep;
+  }
+  chain.pop_back();
+}
+
 void Config::Load(const std::string& path, const std::vector<std::string>& overrides) {
   graph_.clear();
   sweep_.clear();
@@ -263,13 +302,8 @@ void Config::Load(const std::string& path, const std::vector<std::string>& overr
   }
 
   if (!path.empty()) {
-    std::ifstream in(path);
-    if (!in) throw UsageError(path + ": cannot read config file");
-    try {
-      Store(po::parse_config_file(in, options_, true), path, values, origins);
-    } catch (const po::error& e) {
-      throw UsageError(path + ": " + e.what());
-    }
+    std::vector<std::string> chain;
+    LoadFile(path, values, origins, chain);
   } else {
     std::istringstream empty;
     Store(po::parse_config_file(empty, options_, true), "defaults", values, origins);

@@ -9,7 +9,9 @@
 // The "[graph]" section is free-form (each key is a stage of the run, its
 // value the stage's inputs) and is kept apart as GraphEntries(); so is
 // "[sweep]" (SweepEntries()). Values may name environment variables as
-// ${NAME}; an unset one is an error naming the key.
+// ${NAME}; an unset one is an error naming the key. A file may start with
+// "include = BASE.ini" (relative to the file): the base's keys apply where
+// the file says nothing.
 #pragma once
 
 #include <boost/program_options.hpp>
@@ -107,6 +109,8 @@ class Config {
 
  private:
   void AddSectionImpl(const std::string& prefix, std::unique_ptr<ConfigSection> section);
+  void LoadFile(const std::string& path, po::variables_map& values, std::map<std::string, std::string>& origins,
+                std::vector<std::string>& chain);
   void Store(const po::parsed_options& parsed, const std::string& origin,
              po::variables_map& values, std::map<std::string, std::string>& origins);
 

@@ -10,8 +10,9 @@
 namespace jsqa {
 
 std::string FinetuneStage::Fingerprint(const Config& config) const {
-  const std::string& pretrained = config.Get<FinetuneConfig>("finetune").pretrained;
-  if (pretrained.empty()) return "";
+  const auto& settings = config.Get<FinetuneConfig>("finetune");
+  const std::string& pretrained = settings.pretrained;
+  if (pretrained.empty() || settings.init == "scratch") return "";
   const std::string file = FileInFolder(pretrained, "encoder.pt");
   return std::filesystem::exists(file) ? Sha256File(file) : "";
 }
@@ -21,7 +22,9 @@ void FinetuneStage::Run(StageContext& context) const {
   const auto nisqa = CorpusItems(CorpusKind::kNisqa, context.config, PrepareFolder(context));
   const auto train = NisqaClips(nisqa, settings.TrainDbs(), "finetune.train_dbs");
   const auto validation = NisqaClips(nisqa, settings.ValDbs(), "finetune.val_dbs");
-  const std::string pretrained = InputOrSetting(context, "pretrain", settings.pretrained, "finetune.pretrained", false);
+  const std::string pretrained = settings.init == "scratch"
+                                     ? ""
+                                     : InputOrSetting(context, "pretrain", settings.pretrained, "finetune.pretrained", false);
   context.summary.update(RunFinetuning(context.config, context.out_dir, train, validation,
                                        pretrained.empty() ? "" : FileInFolder(pretrained, "encoder.pt")));
 }

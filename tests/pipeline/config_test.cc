@@ -122,5 +122,37 @@ TEST(ConfigHelpers, SplitAndFormat) {
   EXPECT_EQ(std::stod(FormatDouble(1.0 / 3.0)), 1.0 / 3.0);
 }
 
+TEST_F(ConfigTest, IncludedBaseAppliesWhereTheFileIsSilent) {
+  testing::WriteBytes(dir_ / "base.ini",
+                      "[toy]\nsnr_min_db = -5\nmode = slow\n[graph]\nprepare =\nsynth = prepare\n[sweep]\ntoy.threads = 1, 2\n");
+  testing::WriteBytes(dir_ / "child.ini", "include = base.ini\n[toy]\nmode = fast\n[sweep]\ntoy.mode = fast, slow\n");
+  Config config;
+  auto& toy = config.AddSection<ToySection>("toy");
+  config.Load(dir_ / "child.ini", {"toy.threads=4"});
+  EXPECT_DOUBLE_EQ(toy.snr_min_db, -5);  // from the base
+  EXPECT_EQ(toy.mode, "fast");           // the file over its base
+  EXPECT_EQ(toy.threads, 4);             // --set over both
+  ASSERT_EQ(config.GraphEntries().size(), 2u);  // the base's graph: the child has none
+  ASSERT_EQ(config.SweepEntries().size(), 1u);  // the child's [sweep] replaces the base's
+  EXPECT_EQ(config.SweepEntries()[0].first, "toy.mode");
+  EXPECT_EQ(config.SweepEntries()[0].second, "fast, slow");
+
+  testing::WriteBytes(dir_ / "loop.ini", "include = loop.ini\n");
+  EXPECT_NE(LoadError("include = loop.ini\n").find("includes itself"), std::string::npos);
+  EXPECT_NE(LoadError("include = missing.ini\n").find("missing.ini: cannot read"), std::string::npos);
+}
+
+TEST_F(ConfigTest, EnvironmentVariablesInValues) {
+  setenv("JSQA_TEST_MODE", "slow", 1);
+  Config config;
+  auto& toy = config.AddSection<ToySection>("toy");
+  config.Load(Write("[toy]\nmode = ${JSQA_TEST_MODE}\n"));
+  EXPECT_EQ(toy.mode, "slow");
+  unsetenv("JSQA_TEST_MODE");
+  const std::string error = LoadError("[toy]\nmode = ${JSQA_TEST_MODE}\n");
+  EXPECT_NE(error.find("toy.mode"), std::string::npos) << error;
+  EXPECT_NE(error.find("JSQA_TEST_MODE is not set"), std::string::npos) << error;
+}
+
 }  // namespace
 }  // namespace jsqa
