@@ -220,5 +220,48 @@ TEST_F(TrainingCliTest, FinetuneEvaluateAndPredict) {
   EXPECT_NE(log.find("finetune.train_dbs"), std::string::npos) << log;
 }
 
+TEST_F(TrainingCliTest, KilledFinetuningResumesToTheSameModel) {
+  std::string log;
+  const std::string settings = "--set finetune.epochs=3 --set finetune.checkpoint_every=2";
+  ASSERT_EQ(RunCommand(Command("finetune", *dir_ / "fine-whole", settings), &log), 0) << log;
+  const std::string whole = ModelDigests(log).at(0);
+  const std::string out = *dir_ / "fine-killed";
+  // Killed mid-epoch (5 steps an epoch) once the step-6 checkpoint exists.
+  RunCommand(Command("finetune", out, settings) + " > /dev/null 2>&1 & pid=$!; for i in $(seq 1 600); do [ -e " + out +
+                 "/checkpoints/step-00000006.pt ] && break; sleep 0.05; done; kill -9 $pid; wait $pid",
+             &log);
+  ASSERT_TRUE(fs::exists(out + "/checkpoints/step-00000006.pt")) << log;
+  ASSERT_FALSE(fs::exists(out + "/summary.json")) << "killed after it finished: nothing to resume";
+  ASSERT_EQ(RunCommand(Command("finetune", out, settings), &log), 0) << log;
+  EXPECT_NE(log.find("resuming from"), std::string::npos) << log;
+  // On CPU every step is deterministic (fixed crops, order and threads), so
+  // the resumed run matches exactly; with nondeterministic GPU kernels the
+  // weights would differ by rounding while the step count still matches.
+  EXPECT_EQ(ModelDigests(log).at(0), whole);
+  EXPECT_EQ(Column(out + "/metrics.csv", "val_rmse"), Column(*dir_ / "fine-whole/metrics.csv", "val_rmse"));
+}
+
+// One rank dies or hangs: the other stops with a clear error in bounded
+// time instead of waiting forever.
+TEST_F(TrainingCliTest, ARankThatDiesOrHangsStopsTheOther) {
+  for (const char* signal : {"KILL", "STOP"}) {
+    const std::string port = std::to_string(FreePort());
+    const std::string out = *dir_ / (std::string("dead-") + signal);
+    std::string log;
+    const std::string launch =
+        "cd " + dir_->path().string() + " && for r in 0 1; do RANK=$r WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" +
+        port + " " + Command("pretrain", out, "--set pretrain.steps=100000 --set runtime.timeout_seconds=5") +
+        " > " + signal + "$r.log 2>&1 & eval pid$r=$!; done; "
+        "for i in $(seq 1 600); do [ -e " + out + "/checkpoints/step-00000002.pt ] && break; sleep 0.05; done; "
+        "kill -" + signal + " $pid1; start=$(date +%s); wait $pid0; status=$?; echo \"waited $(( $(date +%s) - start )) s\"; "
+        "kill -9 $pid1; kill -CONT $pid1; cat " + signal + "0.log; exit $status";
+    EXPECT_EQ(RunCommand(launch, &log), 1) << log;
+    EXPECT_NE(log.find("distributed"), std::string::npos) << log;
+    std::smatch waited;
+    ASSERT_TRUE(std::regex_search(log, waited, std::regex("waited ([0-9]+) s"))) << log;
+    EXPECT_LE(std::stoi(waited[1]), 30) << signal;  // within the 5 s timeout plus slack
+  }
+}
+
 }  // namespace
 }  // namespace jsqa
