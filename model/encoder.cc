@@ -46,14 +46,8 @@ torch::Tensor EncoderImpl::OutputLengths(const torch::Tensor& lengths) const {
   return out;
 }
 
-torch::Tensor EncoderImpl::forward(const torch::Tensor& waveform, const torch::Tensor& lengths) {
-  JSQA_CHECK(waveform.dim() == 2, "encoder input must be [batch, samples], got ", waveform.dim(), " dims");
+torch::Tensor EncoderImpl::MaskedFrames(const torch::Tensor& waveform, const torch::Tensor& lengths) {
   torch::Tensor x = waveform.unsqueeze(1);  // [batch, 1, samples]
-  if (!lengths.defined()) {  // all valid: no masking to do
-    for (size_t i = 0; i < convs_.size(); ++i)
-      x = torch::leaky_relu(norms_[i]->forward(convs_[i]->forward(x)), options_.negative_slope());
-    return x.mean(2);  // [batch, channels]
-  }
   torch::Tensor valid = lengths.to(torch::kLong).to(x.device());
   const int64_t padding = options_.kernel_size() / 2;
   for (size_t i = 0; i < convs_.size(); ++i) {
@@ -64,8 +58,46 @@ torch::Tensor EncoderImpl::forward(const torch::Tensor& waveform, const torch::T
         (torch::arange(x.size(2), valid.options()).unsqueeze(0) < valid.unsqueeze(1)).unsqueeze(1).to(x.dtype());
     x = x * mask;
   }
-  const torch::Tensor frames = valid.clamp_min(1).to(x.dtype()).unsqueeze(1);  // [batch, 1]
-  return x.sum(2) / frames;  // [batch, channels]: mean over valid frames
+  return x;
+}
+
+torch::Tensor EncoderImpl::forward(const torch::Tensor& waveform, const torch::Tensor& lengths) {
+  JSQA_CHECK(waveform.dim() == 2, "encoder input must be [batch, samples], got ", waveform.dim(), " dims");
+  if (!lengths.defined()) {  // all valid: no masking to do
+    torch::Tensor x = waveform.unsqueeze(1);  // [batch, 1, samples]
+    for (size_t i = 0; i < convs_.size(); ++i)
+      x = torch::leaky_relu(norms_[i]->forward(convs_[i]->forward(x)), options_.negative_slope());
+    return x.mean(2);  // [batch, channels]
+  }
+  const torch::Tensor frames = OutputLengths(lengths.to(torch::kLong)).clamp_min(1).to(waveform.device());
+  return MaskedFrames(waveform, lengths).sum(2) / frames.to(waveform.dtype()).unsqueeze(1);  // mean over valid frames
+}
+
+torch::Tensor EncoderImpl::LongClipEmbedding(const torch::Tensor& clip, int64_t chunk_samples) {
+  JSQA_CHECK(!is_training(), "LongClipEmbedding needs evaluation mode (batch norm from running statistics)");
+  const int64_t length = clip.size(0);
+  // Total stride S, and the receptive field's reach R in samples on each
+  // side of an output frame: every layer adds kernel/2 of its input frames.
+  int64_t stride = 1, reach = 0;
+  for (int64_t s : options_.strides()) {
+    reach += (options_.kernel_size() / 2) * stride;
+    stride *= s;
+  }
+  const auto round_up = [&](int64_t n) { return (n + stride - 1) / stride * stride; };
+  const int64_t context = round_up(reach), chunk = round_up(std::max<int64_t>(chunk_samples, stride));
+  const int64_t valid_frames = OutputLengths(torch::tensor({length}, torch::kLong)).item<int64_t>();
+  torch::Tensor sum = torch::zeros({embedding_size()}, clip.options());
+  // Windows start at multiples of S, so their frames line up with the whole
+  // clip's; a window reaching the clip's end is masked there as the clip is.
+  for (int64_t begin = 0; begin < length; begin += chunk) {
+    const int64_t window_begin = std::max<int64_t>(0, begin - context);
+    const int64_t window_end = std::min(length, begin + chunk + context);
+    const torch::Tensor frames = MaskedFrames(clip.slice(0, window_begin, window_end).unsqueeze(0),
+                                              torch::tensor({window_end - window_begin}, torch::kLong))[0];
+    const int64_t first = begin / stride, last = std::min(valid_frames, (begin + chunk) / stride);
+    if (last > first) sum += frames.slice(1, first - window_begin / stride, last - window_begin / stride).sum(1);
+  }
+  return sum / static_cast<double>(std::max<int64_t>(valid_frames, 1));
 }
 
 double EncoderImpl::MacsPerSecond(int sample_rate) const {

@@ -39,6 +39,14 @@ class EncoderImpl : public torch::nn::Module {
   // norm keeps its pretrained statistics (evaluation mode) even in train().
   void FreezeLayers(int64_t count);
   void train(bool on = true) override;
+  // The embedding of one long clip [samples], computed window by window so
+  // that memory stays bounded for any length: each window of chunk_samples
+  // (rounded to the total stride) gets the encoder's receptive field as
+  // context on both sides, so every output frame is the one the whole clip
+  // gives, and the mean over frames is the same (to float rounding; tested).
+  // Evaluation mode only. Returns [embedding_size()].
+  torch::Tensor LongClipEmbedding(const torch::Tensor& clip, int64_t chunk_samples);
+
   // Valid output frames of the last layer for input lengths [batch].
   torch::Tensor OutputLengths(const torch::Tensor& lengths) const;
   // Multiply-accumulates per second of 16 kHz audio (×2 for FLOPs).
@@ -47,6 +55,9 @@ class EncoderImpl : public torch::nn::Module {
  private:
   EncoderOptions options_;
   int64_t frozen_layers_ = 0;
+
+  // [batch, channels, frames] of the last layer, zero past each clip's end.
+  torch::Tensor MaskedFrames(const torch::Tensor& waveform, const torch::Tensor& lengths);
   std::vector<torch::nn::Conv1d> convs_;
   std::vector<torch::nn::BatchNorm1d> norms_;
 };

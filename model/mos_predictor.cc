@@ -11,8 +11,13 @@
 
 namespace jsqa {
 
-MosPredictor::MosPredictor(MosModel model, const torch::Device& device, int batch_size, int64_t max_batch_samples)
-    : model_(std::move(model)), device_(device), batch_size_(batch_size), max_batch_samples_(max_batch_samples) {
+MosPredictor::MosPredictor(MosModel model, const torch::Device& device, int batch_size, int64_t max_batch_samples,
+                           int64_t long_clip_samples)
+    : model_(std::move(model)),
+      device_(device),
+      batch_size_(batch_size),
+      max_batch_samples_(max_batch_samples),
+      long_clip_samples_(long_clip_samples) {
   JSQA_CHECK(batch_size >= 1, "predictor batch size ", batch_size, ": need >= 1");
   model_->to(device_);
   model_->eval();
@@ -25,7 +30,16 @@ std::vector<double> MosPredictor::Predict(const std::vector<std::vector<float>>&
   // Longest first: a batch's padding is at most its first clip's length.
   std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return clips[x].size() > clips[y].size(); });
   std::vector<double> scores(clips.size());
-  for (size_t begin = 0; begin < order.size();) {
+  size_t begin = 0;
+  for (; begin < order.size() && static_cast<int64_t>(clips[order[begin]].size()) > long_clip_samples_; ++begin) {
+    const auto& clip = clips[order[begin]];
+    const torch::Tensor samples =
+        torch::from_blob(const_cast<float*>(clip.data()), {static_cast<int64_t>(clip.size())}).to(device_);
+    // Windows of half the long-clip length, each with its context.
+    const torch::Tensor embedding = model_->encoder->LongClipEmbedding(samples, long_clip_samples_ / 2);
+    scores[order[begin]] = model_->head(embedding.unsqueeze(0)).to(torch::kDouble).cpu()[0].item<double>();
+  }
+  while (begin < order.size()) {
     const int64_t longest = std::max<int64_t>(1, static_cast<int64_t>(clips[order[begin]].size()));
     size_t end = begin + 1;
     while (end < order.size() && end - begin < static_cast<size_t>(batch_size_) &&

@@ -17,9 +17,11 @@ namespace jsqa {
 class MosPredictor {
  public:
   // batch_size: clips per forward pass; a batch also stops growing at
-  // max_batch_samples (padded), which bounds memory with long clips.
+  // max_batch_samples (padded). Clips longer than long_clip_samples are
+  // scored alone, window by window (Encoder::LongClipEmbedding), so memory
+  // stays bounded however long a file is; the score is the same.
   MosPredictor(MosModel model, const torch::Device& device, int batch_size,
-               int64_t max_batch_samples = 8 * 30 * 16000);
+               int64_t max_batch_samples = 8 * 30 * 16000, int64_t long_clip_samples = 60 * 16000);
 
   // One score per clip (mono samples at the model's rate), in input order.
   std::vector<double> Predict(const std::vector<std::vector<float>>& clips);
@@ -29,6 +31,7 @@ class MosPredictor {
   torch::Device device_;
   int batch_size_;
   int64_t max_batch_samples_;
+  int64_t long_clip_samples_;
 };
 
 // Scores files in chunks (decoded in parallel, then predicted), so memory

@@ -181,6 +181,30 @@ TEST(MosPredictor, AClipScoresTheSameAloneAndPaddedInABatch) {
   }
 }
 
+TEST(MosPredictor, LongClipsScoredWindowByWindowGetTheWholeClipsScore) {
+  torch::manual_seed(6);
+  MosModel model(TinyEncoder());
+  model->train();
+  model(torch::randn({4, 2000}));
+  model->eval();
+  std::vector<std::vector<float>> clips;
+  for (int64_t length : {20000, 16003, 9001}) {
+    const torch::Tensor clip = torch::randn({length}) * 0.1;
+    clips.emplace_back(clip.data_ptr<float>(), clip.data_ptr<float>() + length);
+  }
+  MosPredictor whole(model, torch::kCPU, 4);
+  MosPredictor windowed(model, torch::kCPU, 4, 8 * 30 * 16000, /*long_clip_samples=*/1000);  // windows of 500
+  const auto expected = whole.Predict(clips), got = windowed.Predict(clips);
+  for (size_t i = 0; i < clips.size(); ++i) EXPECT_NEAR(got[i], expected[i], 1e-5) << "clip " << i;
+  // The default encoder reaches about 1 s each way: 6 s windows of a 20 s clip.
+  Encoder encoder;
+  encoder->eval();
+  torch::NoGradGuard no_grad;
+  const torch::Tensor clip = torch::randn({20 * 16000}) * 0.1;
+  const torch::Tensor full = encoder->forward(clip.unsqueeze(0), torch::tensor({20 * 16000}, torch::kLong))[0];
+  EXPECT_TRUE(torch::allclose(encoder->LongClipEmbedding(clip, 6 * 16000), full, 1e-4, 1e-5));
+}
+
 TEST(ModelFile, RebuildsTheNetworkFromItsOwnAttributes) {
   TempDir dir;
   torch::manual_seed(2);
