@@ -10,6 +10,7 @@
 //   - the data-wait fraction of the real pretraining loop (RunPretraining,
 //     small model) reading shards vs synthesising pairs on the fly.
 // Usage: train_bench [--default-steps N] [--small-steps N] [--data-steps N] [--no-python]
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -246,6 +247,24 @@ int IntFlag(int argc, char** argv, const char* name, int fallback) {
   return fallback;
 }
 
+// Peak RSS (MiB) of `jsqa-pipeline predict` over a folder, run as a child.
+double PredictPeakRssMiB(const std::string& model, const std::string& folder) {
+  const std::string executable = std::string(JSQA_EXECUTABLE);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    std::freopen("/dev/null", "w", stdout);
+    std::freopen("/dev/null", "w", stderr);
+    ::execl(executable.c_str(), executable.c_str(), "predict", "--model", model.c_str(), folder.c_str(), "--threads", "2",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  ::wait4(child, &status, 0, &usage);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("predict failed on " + folder);
+  return usage.ru_maxrss / 1024.0;
+}
+
 bool HasFlag(int argc, char** argv, const char* name) {
   for (int i = 1; i < argc; ++i)
     if (std::strcmp(argv[i], name) == 0) return true;
@@ -391,6 +410,30 @@ int main(int argc, char** argv) {
   print("on-the-fly:", on_the_fly);
   std::printf("  on-the-fly / shards throughput: %.2f (synth.threads = %s, sharing the cores with training)\n",
               on_the_fly.pairs_per_second / from_shards.pairs_per_second, synth.threads.c_str());
+
+  // predict's memory against the number of files: the default model over
+  // the demo's NISQA clips, then over 4 times as many.
+  {
+    const fs::path clips = fs::path(root) / "NISQA_Corpus";
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::recursive_directory_iterator(clips))
+      if (entry.path().extension() == ".wav") files.push_back(entry.path());
+    for (int times : {1, 4})
+      for (int c = 0; c < times; ++c)
+        for (size_t i = 0; i < files.size(); ++i) {
+          const fs::path folder = work / ("predict-x" + std::to_string(times)) / std::to_string(c);
+          fs::create_directories(folder);
+          fs::create_symlink(files[i], folder / (std::to_string(i) + ".wav"));
+        }
+    torch::manual_seed(1);
+    MosModel model{EncoderOptions()};
+    const std::string model_path = (work / "model.pt").string();
+    SaveMosModelFile(model_path, model, EncoderOptions());
+    const double one = PredictPeakRssMiB(model_path, (work / "predict-x1").string());
+    const double four = PredictPeakRssMiB(model_path, (work / "predict-x4").string());
+    std::printf("\npredict peak RSS, default model: %.1f MiB for %zu files, %.1f MiB for %zu files: ratio %.2f\n", one,
+                files.size(), four, 4 * files.size(), four / one);
+  }
 
   if (!ratios.empty()) {
     std::printf("\nC++ / Python ratio:");
