@@ -232,10 +232,7 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
                   {loss, session.metrics().Series("val_rmse", "validation RMSE")},
                   PlotOptions{"fine-tuning", "step", "MSE / RMSE"});
   }
-  summary["model_sha256"] = session.ModelDigest();
-  JSQA_LOG(kInfo) << "finetune: rank " << distributed.rank() << " of " << distributed.world() << " ends with model sha256 "
-                  << summary["model_sha256"].get<std::string>();
-  distributed.Barrier();
+  summary["model_sha256"] = session.Finish("finetune");
   return summary;
 }
 

@@ -190,10 +190,7 @@ nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, 
     }
     WriteLinePlot((fs::path(out_dir) / "loss.png").string(), {loss}, PlotOptions{"pretraining loss", "step", "loss"});
   }
-  summary["model_sha256"] = session.ModelDigest();
-  JSQA_LOG(kInfo) << "pretrain: rank " << distributed.rank() << " of " << distributed.world() << " ends with model sha256 "
-                  << summary["model_sha256"].get<std::string>();
-  distributed.Barrier();
+  summary["model_sha256"] = session.Finish("pretrain");
   return summary;
 }
 

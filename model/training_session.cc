@@ -131,7 +131,7 @@ double TrainingSession::MeanOverRanks(double value) {
   return tensor.item<double>() / distributed_->world();
 }
 
-std::string TrainingSession::ModelDigest() const {
+std::string TrainingSession::Finish(const std::string& stage) {
   Sha256 digest;
   std::vector<torch::Tensor> state = model_->parameters();
   for (const auto& buffer : model_->buffers()) state.push_back(buffer);
@@ -139,7 +139,11 @@ std::string TrainingSession::ModelDigest() const {
     const torch::Tensor bytes = tensor.detach().cpu().contiguous();
     digest.Update(bytes.data_ptr(), bytes.numel() * bytes.element_size());
   }
-  return digest.HexDigest();
+  const std::string hex = digest.HexDigest();
+  JSQA_LOG(kInfo) << stage << ": rank " << distributed_->rank() << " of " << distributed_->world()
+                  << " ends with model sha256 " << hex;
+  distributed_->Barrier();
+  return hex;
 }
 
 }  // namespace jsqa

@@ -64,9 +64,11 @@ class TrainingSession {
   MetricsLog& metrics() { return *metrics_; }
   // Mean of a per-rank scalar over the ranks.
   double MeanOverRanks(double value);
-  // SHA-256 of the model's parameters and buffers, logged by every rank at
-  // the end: equal digests show the ranks ended with identical models.
-  std::string ModelDigest() const;
+  // Ends training on every rank: logs the SHA-256 of the model's parameters
+  // and buffers ("<stage>: rank R of N ends with model sha256 ..."; equal
+  // digests show the ranks ended with identical models), waits for the
+  // others, and returns the digest.
+  std::string Finish(const std::string& stage);
 
  private:
   const OptimizerSettings& settings_;

@@ -1,19 +1,13 @@
 #include "stages/evaluate_stage.h"
 
-#include <filesystem>
-
 #include "model/evaluate.h"
 #include "model/training_config.h"
-#include "pipeline/sha256.h"
 #include "stages/stage_inputs.h"
 
 namespace jsqa {
 
 std::string EvaluateStage::Fingerprint(const Config& config) const {
-  const std::string& model = config.Get<EvaluateConfig>("evaluate").model;
-  if (model.empty()) return "";
-  const std::string file = FileInFolder(model, "model.pt");
-  return std::filesystem::exists(file) ? Sha256File(file) : "";
+  return FileFingerprint(config.Get<EvaluateConfig>("evaluate").model, "model.pt");
 }
 
 void EvaluateStage::Run(StageContext& context) const {

@@ -1,20 +1,14 @@
 #include "stages/finetune_stage.h"
 
-#include <filesystem>
-
 #include "model/finetune.h"
 #include "model/training_config.h"
-#include "pipeline/sha256.h"
 #include "stages/stage_inputs.h"
 
 namespace jsqa {
 
 std::string FinetuneStage::Fingerprint(const Config& config) const {
   const auto& settings = config.Get<FinetuneConfig>("finetune");
-  const std::string& pretrained = settings.pretrained;
-  if (pretrained.empty() || settings.init == "scratch") return "";
-  const std::string file = FileInFolder(pretrained, "encoder.pt");
-  return std::filesystem::exists(file) ? Sha256File(file) : "";
+  return settings.init == "scratch" ? "" : FileFingerprint(settings.pretrained, "encoder.pt");
 }
 
 void FinetuneStage::Run(StageContext& context) const {

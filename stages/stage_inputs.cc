@@ -4,6 +4,7 @@
 
 #include "augment/error.h"
 #include "model/training_config.h"
+#include "pipeline/sha256.h"
 #include "pipeline/logging.h"
 
 namespace jsqa {
@@ -26,6 +27,12 @@ std::string InputOrSetting(const StageContext& context, const std::string& stage
 
 std::string FileInFolder(const std::string& path, const std::string& file_name) {
   return fs::is_directory(path) ? (fs::path(path) / file_name).string() : path;
+}
+
+std::string FileFingerprint(const std::string& path, const std::string& file_name) {
+  if (path.empty()) return "";
+  const std::string file = FileInFolder(path, file_name);
+  return fs::exists(file) ? Sha256File(file) : "";
 }
 
 std::vector<MosClip> NisqaClips(const std::vector<ManifestItem>& nisqa, const std::vector<std::string>& dbs,

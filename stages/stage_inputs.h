@@ -23,6 +23,9 @@ std::string InputOrSetting(const StageContext& context, const std::string& stage
 
 // path itself when it is a file, else path/file_name (a stage folder).
 std::string FileInFolder(const std::string& path, const std::string& file_name);
+// SHA-256 of FileInFolder(path, file_name) for a cache key; "" when path is
+// empty or the file is not there (yet).
+std::string FileFingerprint(const std::string& path, const std::string& file_name);
 
 // The clips of the named NISQA datasets, dataset by dataset in dbs order;
 // throws UsageError naming key when a dataset has no clips.
