@@ -192,6 +192,12 @@ void Config::Store(const po::parsed_options& parsed, const std::string& origin,
     const std::string& key = option.string_key;
     for (std::string& value : option.value) value = ExpandVariables(value, key, origin);
     if (!option.unregistered) {
+      // Boost's lexical_cast turns "-1" into 2^64 - 1 for an unsigned key
+      // (synth.seed): a negative value there is the wrong type, not a seed.
+      const auto* description = options_.find_nothrow(key, false);
+      if (description && TypeName(*description) == "a non-negative integer" && !option.value.empty() &&
+          Trim(option.value.front()).rfind('-', 0) == 0)
+        throw UsageError(origin + ": " + key + " = '" + option.value.front() + "': expected a non-negative integer");
       known.options.push_back(option);
       origins.emplace(key, origin);
       continue;

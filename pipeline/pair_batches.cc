@@ -5,6 +5,7 @@
 #include <deque>
 #include <exception>
 #include <list>
+#include <map>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 
 #include "augment/counter_rng.h"
 #include "augment/error.h"
+#include "pipeline/sha256.h"
 #include "pipeline/shard_io.h"
 #include "pipeline/synth_graph.h"
 #include "pipeline/synthesis.h"
@@ -32,6 +34,31 @@ void AddPair(PairBatch& batch, const JndPair& pair) {
   ++batch.size;
 }
 
+// SHA-256 of a shard file, hashed once per process while its size and
+// modification time stay the same (every pass opens the shards again, and
+// hashing reads the whole file: about a second per 200 MB).
+std::string ShardSha256(const std::string& path) {
+  struct Known {
+    uintmax_t bytes;
+    fs::file_time_type modified;
+    std::string digest;
+  };
+  static std::mutex mutex;
+  static std::map<std::string, Known> known;
+  JSQA_CHECK(fs::is_regular_file(path), path, ": listed in manifest.json but missing");
+  const uintmax_t bytes = fs::file_size(path);
+  const fs::file_time_type modified = fs::last_write_time(path);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto it = known.find(path);
+    if (it != known.end() && it->second.bytes == bytes && it->second.modified == modified) return it->second.digest;
+  }
+  const std::string digest = Sha256File(path);
+  std::lock_guard<std::mutex> lock(mutex);
+  known[path] = {bytes, modified, digest};
+  return digest;
+}
+
 class ShardBatches : public PairBatchSource {
  public:
   ShardBatches(const std::string& dir, int64_t batch_size, const RankSlice& slice, const ShardOrder& order)
@@ -44,6 +71,12 @@ class ShardBatches : public PairBatchSource {
     for (const auto& shard : manifest.at("shards")) {
       const int32_t file = static_cast<int32_t>(files_.size());
       files_.push_back((fs::path(dir) / shard.at("file").get<std::string>()).string());
+      // manifest.json vouches for each shard with its SHA-256: a shard damaged,
+      // edited or replaced since synth wrote it (or a manifest edited since)
+      // is not trained on.
+      if (ShardSha256(files_.back()) != shard.at("sha256").get<std::string>())
+        throw Error(files_.back() + ": SHA-256 does not match manifest.json (the shard or the manifest changed "
+                    "since synth wrote them); rerun synth into " + dir + " to redo it");
       for (int64_t pair = 0; pair < shard.at("pairs").get<int64_t>(); ++pair) pairs_.push_back({file, pair});
     }
     if (order.shuffle) {  // Fisher-Yates from a counter-based stream: the same on every rank

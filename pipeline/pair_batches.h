@@ -51,7 +51,9 @@ struct ShardOrder {
 };
 
 // Pairs of the complete shards in dir (manifest.json required), batch_size
-// per rank, read by random access (each pair is one HDF5 chunk).
+// per rank, read by random access (each pair is one HDF5 chunk). Each shard's
+// SHA-256 is checked against manifest.json first (hashed once per process);
+// a mismatch throws jsqa::Error naming the file.
 std::unique_ptr<PairBatchSource> OpenShardBatches(const std::string& dir, int64_t batch_size,
                                                   const RankSlice& slice = {}, const ShardOrder& order = {});
 

@@ -5,10 +5,23 @@
 #include "augment/error.h"
 #include "pipeline/logging.h"
 #include "pipeline/sha256.h"
+#include "pipeline/synth_counts.h"
 #include "pipeline/text_files.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
+namespace {
+
+// Utterances the plan leaves out (shorter than a segment under
+// synth.short_policy = skip) are in no shard: they are counted here, by
+// reason, one segment each (the padded one they would have made).
+SynthCounts PlanSkipped(const SynthPlan& plan) {
+  SynthCounts counts;
+  for (const SkippedEntry& entry : plan.skipped()) ++counts.skipped_by_reason[ReasonClass(entry.reason, "")];
+  return counts;
+}
+
+}  // namespace
 
 ShardSet::ShardSet(std::string dir, const SynthPlan& plan, const ShardInfo& base)
     : dir_(std::move(dir)), plan_(plan), base_(base) {
@@ -51,8 +64,24 @@ bool ShardSet::IsComplete(int shard) const { return CompleteSidecar(shard).has_v
 
 std::vector<int> ShardSet::Incomplete(const std::vector<int>& shards) const {
   std::vector<int> incomplete;
-  for (int shard : shards)
-    if (!IsComplete(shard)) incomplete.push_back(shard);
+  for (int shard : shards) {
+    const std::optional<nlohmann::json> sidecar = CompleteSidecar(shard);
+    if (!sidecar) {
+      incomplete.push_back(shard);
+      continue;
+    }
+    // A finished shard is trusted only while its bytes are the ones its
+    // sidecar hashed: one damaged or edited since (same size, e.g. a flipped
+    // chunk or a rewritten attribute) is redone, its sidecar removed first so
+    // that it never counts as complete meanwhile.
+    if (sidecar->value("sha256", "") != Sha256File(ShardPath(shard))) {
+      JSQA_LOG(kWarn) << "synth: " << ShardPath(shard)
+                      << ": SHA-256 differs from its sidecar's (damaged or changed since written); redoing it";
+      std::error_code ignored;
+      fs::remove(SidecarPath(shard), ignored);
+      incomplete.push_back(shard);
+    }
+  }
   return incomplete;
 }
 
@@ -69,7 +98,7 @@ void ShardSet::WriteSidecar(int shard, const SynthCounts& counts) const {
 }
 
 SynthCounts ShardSet::Totals() const {
-  SynthCounts totals;
+  SynthCounts totals = PlanSkipped(plan_);
   for (int shard = 0; shard < plan_.shard_count(); ++shard)
     if (const auto sidecar = CompleteSidecar(shard)) totals.Add(SynthCounts::FromJson(sidecar->at("counts")));
   return totals;
@@ -77,7 +106,7 @@ SynthCounts ShardSet::Totals() const {
 
 bool ShardSet::WriteManifestIfComplete(const nlohmann::json& header) const {
   nlohmann::json shards = nlohmann::json::array();
-  SynthCounts totals;
+  SynthCounts totals = PlanSkipped(plan_);
   for (int shard = 0; shard < plan_.shard_count(); ++shard) {
     std::optional<nlohmann::json> sidecar = CompleteSidecar(shard);
     if (!sidecar) return false;

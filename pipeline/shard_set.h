@@ -10,7 +10,8 @@
 //                              and the run's totals
 //
 // Several jobs may fill one folder (each its own shards); a rerun skips the
-// complete shards, so a job that died is simply resubmitted.
+// complete shards whose bytes still match their sidecar's SHA-256 (others are
+// redone), so a job that died is simply resubmitted.
 #pragma once
 
 #include <future>
@@ -36,11 +37,14 @@ class ShardSet {
   bool IsComplete(int shard) const;
   // The sidecar of a complete shard (both files present, sizes matching).
   std::optional<nlohmann::json> CompleteSidecar(int shard) const;
+  // The shards that are not complete, or whose bytes no longer match their
+  // sidecar's SHA-256 (read in full: about a second per 200 MB).
   std::vector<int> Incomplete(const std::vector<int>& shards) const;
   ShardInfo Info(int shard) const;
   // Closes a written shard's bookkeeping: checksum and sidecar.
   void WriteSidecar(int shard, const SynthCounts& counts) const;
-  // Totals over the complete shards' sidecars.
+  // Totals over the complete shards' sidecars, plus the utterances the plan
+  // skipped (too short under short_policy = skip) in skipped_by_reason.
   SynthCounts Totals() const;
   // Writes manifest.json (atomically) when every shard is complete; header
   // goes first in it. Returns whether the set is complete.

@@ -17,6 +17,7 @@
 #include "pipeline/shard_format.h"
 #include "pipeline/shard_set.h"
 #include "pipeline/synth_config.h"
+#include "pipeline/synth_counts.h"
 #include "pipeline/synth_graph.h"
 #include "pipeline/synth_plan.h"
 
@@ -139,6 +140,16 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
     made = sink.written();
   }
 
+  // Noise recordings the bank left out (truncated, silent, NaN, ...), by
+  // reason; empty when this call made no shard and so read no noise.
+  nlohmann::json noise_skipped = nlohmann::json::object();
+  if (const NoiseBank* bank = setup.noise_bank()) {
+    for (const SkippedEntry& entry : bank->skipped()) {
+      const std::string reason = ReasonClass(entry.reason, entry.where);
+      noise_skipped[reason] = noise_skipped.value(reason, 0) + 1;
+    }
+  }
+
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const SynthCounts totals = shards.Totals();
   LogAcceptance(totals);
@@ -161,6 +172,7 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
           {"complete", complete},
           {"seconds", seconds},
           {"made", made.ToJson()},
+          {"noise_skipped_by_reason", noise_skipped},
           // Audio synthesised (both mixtures of each pair) per wall-clock second.
           {"audio_seconds_per_second", seconds > 0 ? made.pairs * 2 * synth.segment_seconds / seconds : 0.0},
           {"totals", totals.ToJson()}};

@@ -34,6 +34,9 @@ class SynthSetup {
   const SynthPlan& plan() const { return plan_; }
   int threads() const { return threads_; }
   const PairMaker& maker();
+  // The noise bank once maker() has made it (it lists the recordings it left
+  // out), else nullptr.
+  const NoiseBank* noise_bank() const { return bank_.get(); }
 
  private:
   const Config& config_;
