@@ -32,8 +32,9 @@ class PairBatchSource {
   virtual void Skip(int64_t count);
 };
 
-// Which part of the data one training process reads: shard j belongs to
-// rank j % world. Every rank sees a disjoint part; together all of it.
+// Which part of the data one training process reads: every rank a
+// disjoint part, together all of it (for shards, its rows of each global
+// batch; on the fly, shards j of the plan with j % world == rank).
 struct RankSlice {
   int rank = 0;
   int world = 1;
