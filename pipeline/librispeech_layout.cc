@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <system_error>
 
 #include "augment/error.h"
 
@@ -67,7 +68,10 @@ void ListChapter(const ChapterContext& chapter, CorpusListing& listing) {
   const fs::path trans_path = chapter.dir / (prefix + ".trans.txt");
   // Without a trans.txt the chapter has no transcripts at all (tag ""); with
   // one, an utterance it does not list is an inconsistent copy and is skipped.
-  const bool has_trans = fs::is_regular_file(trans_path);
+  // error_code form: reader and chapter names of up to NAME_MAX each can make
+  // a trans.txt name the file system rejects; that chapter has none.
+  std::error_code error;
+  const bool has_trans = fs::is_regular_file(trans_path, error);
   const auto transcripts = has_trans ? ReadTranscripts(trans_path) : std::map<std::string, std::string>{};
 
   for (const fs::directory_entry& entry : fs::directory_iterator(chapter.dir)) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <system_error>
 
 #include "augment/error.h"
 #include "pipeline/csv.h"
@@ -88,8 +89,11 @@ std::optional<CorpusItem> ReadRow(const CsvRow& row, const Columns& columns, con
     return std::nullopt;
   }
   const fs::path path = file.is_absolute() ? file : root / file;
-  if (args.require_files && !fs::is_regular_file(path)) {
-    reason = "file not found: " + path.string();
+  // The error_code form: a name the file system rejects (a component over
+  // NAME_MAX) is a missing file of this row, not an exception ending the read.
+  std::error_code error;
+  if (args.require_files && !fs::is_regular_file(path, error)) {
+    reason = "file not found: " + path.string() + (error ? " (" + error.message() + ")" : "");
     return std::nullopt;
   }
   CorpusItem item;

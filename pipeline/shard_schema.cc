@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <utility>
 
 #include "augment/error.h"
@@ -99,23 +100,52 @@ void ReadColumn(const H5::Group& root, const Column<T>& column, std::vector<JndP
   for (size_t i = 0; i < pairs.size(); ++i) pairs[i].*column.field = values[i];
 }
 
-// Variable-length strings arrive in memory that HDF5 allocated; this hands it
-// back however the copying ends.
+// Variable-length strings arrive in memory that HDF5 allocates, here through
+// Allocate, which keeps every block, so that all are freed however the read
+// ends: when an element fails to convert (a damaged reference), libhdf5 1.10
+// drops the strings it already converted without freeing them, and they
+// never reach values_ (LeakSanitizer, tests/fuzz/regressions/fuzz_shard_reader).
 class VlenStrings {
  public:
-  VlenStrings(size_t count, H5::StrType type, H5::DataSpace space)
-      : values_(count, nullptr), type_(std::move(type)), space_(std::move(space)) {}
-  ~VlenStrings() { H5Dvlen_reclaim(type_.getId(), space_.getId(), H5P_DEFAULT, values_.data()); }
+  VlenStrings(size_t count, H5::StrType type) : values_(count, nullptr), type_(std::move(type)) {
+    if (H5Pset_vlen_mem_manager(transfer_.getId(), Allocate, this, Free, this) < 0)
+      throw H5::PropListIException("VlenStrings", "H5Pset_vlen_mem_manager failed");
+  }
+  ~VlenStrings() {
+    for (void* block : blocks_) std::free(block);
+  }
   VlenStrings(const VlenStrings&) = delete;
   VlenStrings& operator=(const VlenStrings&) = delete;
 
-  void ReadFrom(const H5::DataSet& set) { set.read(values_.data(), type_); }
+  void ReadFrom(const H5::DataSet& set) {
+    blocks_.reserve(values_.size());
+    set.read(values_.data(), type_, H5::DataSpace::ALL, H5::DataSpace::ALL, transfer_);
+  }
   std::string operator[](size_t i) const { return values_[i] ? values_[i] : ""; }
 
  private:
+  // Called by HDF5 (C): must not throw.
+  static void* Allocate(size_t size, void* self) noexcept {
+    void* block = std::malloc(size);
+    if (!block) return nullptr;
+    try {
+      static_cast<VlenStrings*>(self)->blocks_.push_back(block);
+    } catch (...) {
+      std::free(block);
+      return nullptr;
+    }
+    return block;
+  }
+  static void Free(void* block, void* self) noexcept {
+    auto& blocks = static_cast<VlenStrings*>(self)->blocks_;
+    blocks.erase(std::remove(blocks.begin(), blocks.end(), block), blocks.end());
+    std::free(block);
+  }
+
   std::vector<char*> values_;
   H5::StrType type_;
-  H5::DataSpace space_;
+  H5::DSetMemXferPropList transfer_;
+  std::vector<void*> blocks_;  // every block Allocate handed out and Free did not take back
 };
 
 void ReadColumn(const H5::Group& root, const Column<std::string>& column,
@@ -124,7 +154,7 @@ void ReadColumn(const H5::Group& root, const Column<std::string>& column,
   JSQA_CHECK(set.getTypeClass() == H5T_STRING && set.getStrType().isVariableStr(), path,
              ": dataset ", column.name, " should hold variable-length strings");
   if (pairs.empty()) return;
-  VlenStrings values(pairs.size(), hdf5::Utf8String(), set.getSpace());
+  VlenStrings values(pairs.size(), hdf5::Utf8String());
   values.ReadFrom(set);
   for (size_t i = 0; i < pairs.size(); ++i) pairs[i].*column.field = values[i];
 }

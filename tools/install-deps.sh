@@ -9,6 +9,7 @@ packages=(
   libsndfile1-dev libsoxr-dev libsamplerate0-dev
   libhdf5-dev libboost-program-options-dev libsvm-dev nlohmann-json3-dev libpng-dev
   googletest libgtest-dev
+  clang libclang-rt-dev llvm
   pocketsphinx-testdata alsa-utils
   python3-h5py python3-numpy
   slurmctld slurmd slurm-client munge
