@@ -11,7 +11,7 @@ packages=(
   googletest libgtest-dev
   clang libclang-rt-dev llvm
   pocketsphinx-testdata alsa-utils
-  python3-h5py python3-numpy
+  python3-h5py python3-numpy python3-torch
   slurmctld slurmd slurm-client munge
 )
 
