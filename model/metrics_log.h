@@ -26,7 +26,6 @@ class MetricsLog {
 
   // One column against step, empty cells skipped, named for a plot legend.
   PlotSeries Series(const std::string& column, const std::string& name) const;
-  const std::string& path() const { return path_; }
 
  private:
   void Write() const;
