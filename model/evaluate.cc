@@ -27,6 +27,17 @@ std::string Cell(double value) {
   return out.str();
 }
 
+// One row of results in its three forms: results.csv, results.md, and the
+// JSON returned for summary.json.
+nlohmann::json AddRow(const std::string& csv_name, const std::string& markdown_name, const MosMetrics& m,
+                      std::vector<std::vector<std::string>>& table, std::ostringstream& markdown) {
+  table.push_back({csv_name, std::to_string(m.count), Cell(m.rmse), Cell(m.mae), Cell(m.pcc), Cell(m.srcc),
+                   Cell(m.rmse_map)});
+  markdown << "| " << markdown_name << " | " << m.count << " | " << Cell(m.rmse) << " | " << Cell(m.mae) << " | "
+           << Cell(m.pcc) << " | " << Cell(m.srcc) << " | " << Cell(m.rmse_map) << " |\n";
+  return {{"clips", m.count}, {"rmse", m.rmse}, {"mae", m.mae}, {"pcc", m.pcc}, {"srcc", m.srcc}, {"rmse_map", m.rmse_map}};
+}
+
 }  // namespace
 
 nlohmann::json RunEvaluation(const Config& config, const std::string& out_dir, const std::vector<MosClip>& clips,
@@ -76,10 +87,7 @@ nlohmann::json RunEvaluation(const Config& config, const std::string& out_dir, c
     }
     const MosMetrics m = ComputeMosMetrics(predicted, target);
     all.push_back(m);
-    table.push_back({db, std::to_string(m.count), Cell(m.rmse), Cell(m.mae), Cell(m.pcc), Cell(m.srcc), Cell(m.rmse_map)});
-    markdown << "| " << db << " | " << m.count << " | " << Cell(m.rmse) << " | " << Cell(m.mae) << " | " << Cell(m.pcc)
-             << " | " << Cell(m.srcc) << " | " << Cell(m.rmse_map) << " |\n";
-    per_db[db] = {{"clips", m.count}, {"rmse", m.rmse}, {"mae", m.mae}, {"pcc", m.pcc}, {"srcc", m.srcc}, {"rmse_map", m.rmse_map}};
+    per_db[db] = AddRow(db, db, m, table, markdown);
     PlotSeries points{db, predicted, target};
     WriteScatterPlot((fs::path(out_dir) / ("scatter-" + db + ".png")).string(), points,
                      PlotOptions{db, "predicted MOS", "subjective MOS", 640, 560}, true);
@@ -96,16 +104,13 @@ nlohmann::json RunEvaluation(const Config& config, const std::string& out_dir, c
     mean.srcc += m.srcc / all.size();
     mean.rmse_map += m.rmse_map / all.size();
   }
-  table.push_back({"mean", std::to_string(mean.count), Cell(mean.rmse), Cell(mean.mae), Cell(mean.pcc), Cell(mean.srcc),
-                   Cell(mean.rmse_map)});
-  markdown << "| **mean** | " << mean.count << " | " << Cell(mean.rmse) << " | " << Cell(mean.mae) << " | "
-           << Cell(mean.pcc) << " | " << Cell(mean.srcc) << " | " << Cell(mean.rmse_map) << " |\n";
+  const nlohmann::json mean_json = AddRow("mean", "**mean**", mean, table, markdown);
   WriteCsvFile((fs::path(out_dir) / "results.csv").string(), table);
   WriteCsvFile((fs::path(out_dir) / "predictions.csv").string(), predictions);
   WriteFileAtomically((fs::path(out_dir) / "results.md").string(), markdown.str());
   return {{"model", model_path},
           {"datasets", per_db},
-          {"mean", {{"clips", mean.count}, {"rmse", mean.rmse}, {"mae", mean.mae}, {"pcc", mean.pcc}, {"srcc", mean.srcc}, {"rmse_map", mean.rmse_map}}},
+          {"mean", mean_json},
           {"unreadable_clips", unreadable},
           {"table", markdown.str()}};
 }

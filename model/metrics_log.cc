@@ -4,6 +4,7 @@
 
 #include "pipeline/config.h"
 #include "pipeline/csv.h"
+#include "pipeline/text_files.h"
 
 namespace jsqa {
 
@@ -42,11 +43,9 @@ PlotSeries MetricsLog::Series(const std::string& column, const std::string& name
 }
 
 void MetricsLog::Write() const {
-  std::vector<std::vector<std::string>> all{columns_};
-  all.insert(all.end(), rows_.begin(), rows_.end());
-  const std::string tmp = path_ + ".tmp";
-  WriteCsvFile(tmp, all);
-  std::filesystem::rename(tmp, path_);
+  std::string text = FormatCsvRow(columns_);
+  for (const auto& row : rows_) text += FormatCsvRow(row);
+  WriteFileAtomically(path_, text);
 }
 
 }  // namespace jsqa

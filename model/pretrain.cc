@@ -146,7 +146,8 @@ nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, 
     }
     const torch::Tensor loss = NtXentLoss(a, b, pretrain.temperature);
     const double rate = session.learning_rate();
-    session.progress()["positions"] = GatherPositions(session, stream.position());
+    if (session.CheckpointAfterStep())  // a collective: only when a checkpoint needs it
+      session.progress()["positions"] = GatherPositions(session, stream.position());
     session.Step(loss);
     const double step_loss = gather ? loss.item<double>() : session.MeanOverRanks(loss.item<double>());
     if (first_loss < 0) first_loss = step_loss;

@@ -96,6 +96,10 @@ void TrainingSession::Start(torch::nn::Module& model, int64_t total_steps,
   }
 }
 
+bool TrainingSession::CheckpointAfterStep() const {
+  return (step_ + 1) % settings_.checkpoint_every == 0 || step_ + 1 >= total_steps_;
+}
+
 double TrainingSession::learning_rate() const { return settings_.LearningRateAt(step_, total_steps_); }
 
 void TrainingSession::Step(const torch::Tensor& loss) {
@@ -110,8 +114,9 @@ void TrainingSession::Step(const torch::Tensor& loss) {
   optimizer_->step();
   // Running statistics drift apart per rank; rank 0's are the model's.
   distributed_->Broadcast(buffers_);
+  const bool checkpoint = CheckpointAfterStep();
   ++step_;
-  if (step_ % settings_.checkpoint_every == 0 || done()) Checkpoint();
+  if (checkpoint) Checkpoint();
 }
 
 void TrainingSession::Checkpoint() {

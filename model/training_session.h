@@ -59,6 +59,9 @@ class TrainingSession {
   // backward, mean gradient over ranks, optimizer step at the scheduled
   // learning rate, batch-norm statistics from rank 0; checkpoints when due.
   void Step(const torch::Tensor& loss);
+  // Whether the coming Step ends with a checkpoint (the same on every rank),
+  // so that state for it is gathered only then.
+  bool CheckpointAfterStep() const;
   double learning_rate() const;
   void Checkpoint();
   MetricsLog& metrics() { return *metrics_; }

@@ -5,7 +5,6 @@
 #include <deque>
 #include <exception>
 #include <list>
-#include <map>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -34,31 +33,6 @@ void AddPair(PairBatch& batch, const JndPair& pair) {
   ++batch.size;
 }
 
-// SHA-256 of a shard file, hashed once per process while its size and
-// modification time stay the same (every pass opens the shards again, and
-// hashing reads the whole file: about a second per 200 MB).
-std::string ShardSha256(const std::string& path) {
-  struct Known {
-    uintmax_t bytes;
-    fs::file_time_type modified;
-    std::string digest;
-  };
-  static std::mutex mutex;
-  static std::map<std::string, Known> known;
-  JSQA_CHECK(fs::is_regular_file(path), path, ": listed in manifest.json but missing");
-  const uintmax_t bytes = fs::file_size(path);
-  const fs::file_time_type modified = fs::last_write_time(path);
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    const auto it = known.find(path);
-    if (it != known.end() && it->second.bytes == bytes && it->second.modified == modified) return it->second.digest;
-  }
-  const std::string digest = Sha256File(path);
-  std::lock_guard<std::mutex> lock(mutex);
-  known[path] = {bytes, modified, digest};
-  return digest;
-}
-
 class ShardBatches : public PairBatchSource {
  public:
   ShardBatches(const std::string& dir, int64_t batch_size, const RankSlice& slice, const ShardOrder& order)
@@ -71,12 +45,6 @@ class ShardBatches : public PairBatchSource {
     for (const auto& shard : manifest.at("shards")) {
       const int32_t file = static_cast<int32_t>(files_.size());
       files_.push_back((fs::path(dir) / shard.at("file").get<std::string>()).string());
-      // manifest.json vouches for each shard with its SHA-256: a shard damaged,
-      // edited or replaced since synth wrote it (or a manifest edited since)
-      // is not trained on.
-      if (ShardSha256(files_.back()) != shard.at("sha256").get<std::string>())
-        throw Error(files_.back() + ": SHA-256 does not match manifest.json (the shard or the manifest changed "
-                    "since synth wrote them); rerun synth into " + dir + " to redo it");
       for (int64_t pair = 0; pair < shard.at("pairs").get<int64_t>(); ++pair) pairs_.push_back({file, pair});
     }
     if (order.shuffle) {  // Fisher-Yates from a counter-based stream: the same on every rank
@@ -206,6 +174,19 @@ class OnTheFlyBatches : public PairBatchSource, private PairSink {
 };
 
 }  // namespace
+
+void VerifyShards(const std::string& dir) {
+  const std::string manifest_path = (fs::path(dir) / "manifest.json").string();
+  if (!fs::exists(manifest_path)) throw Error(manifest_path + ": missing: the shards in " + dir + " are not all complete");
+  const nlohmann::json manifest = ReadJsonFile(manifest_path);
+  for (const auto& shard : manifest.at("shards")) {
+    const std::string path = (fs::path(dir) / shard.at("file").get<std::string>()).string();
+    JSQA_CHECK(fs::is_regular_file(path), path, ": listed in manifest.json but missing");
+    if (Sha256File(path) != shard.at("sha256").get<std::string>())
+      throw Error(path + ": SHA-256 does not match manifest.json (the shard or the manifest changed since synth wrote "
+                  "them); rerun synth into " + dir + " to redo it");
+  }
+}
 
 void PairBatchSource::Skip(int64_t count) {
   PairBatch batch;

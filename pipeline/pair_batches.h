@@ -51,10 +51,14 @@ struct ShardOrder {
   bool shuffle = true;  // false: shard order, then pair order
 };
 
+// Checks every shard of dir against manifest.json's SHA-256 (reads them
+// all: once per training run, before the first pass). A shard damaged,
+// edited or replaced since synth wrote it, or a manifest edited since,
+// throws jsqa::Error naming the file.
+void VerifyShards(const std::string& dir);
+
 // Pairs of the complete shards in dir (manifest.json required), batch_size
-// per rank, read by random access (each pair is one HDF5 chunk). Each shard's
-// SHA-256 is checked against manifest.json first (hashed once per process);
-// a mismatch throws jsqa::Error naming the file.
+// per rank, read by random access (each pair is one HDF5 chunk).
 std::unique_ptr<PairBatchSource> OpenShardBatches(const std::string& dir, int64_t batch_size,
                                                   const RankSlice& slice = {}, const ShardOrder& order = {});
 

@@ -4,7 +4,6 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <limits>
 
 #include "augment/error.h"
@@ -332,14 +331,7 @@ RgbImage RenderScatterPlot(const PlotSeries& points, const PlotOptions& options,
 }
 
 void WritePngFile(const std::string& png_path, const RgbImage& image) {
-  const std::string bytes = image.EncodePng();
-  try {
-    WriteFileAtomically(png_path, bytes);
-  } catch (const std::filesystem::filesystem_error& e) {  // the rename; jsqa::Error already names the path
-    std::error_code ignored;
-    std::filesystem::remove(png_path + ".tmp", ignored);
-    throw Error(png_path + ": cannot write PNG: " + e.code().message());
-  }
+  WriteFileAtomically(png_path, image.EncodePng());
 }
 
 void WriteLinePlot(const std::string& png_path, const std::vector<PlotSeries>& series, const PlotOptions& options) {

@@ -18,6 +18,7 @@ void PretrainStage::Run(StageContext& context) const {
   std::vector<ManifestItem> speech, noise;
   if (settings.source == "shards") {
     const std::string shards = InputOrSetting(context, "synth", settings.shards, "pretrain.shards", true);
+    VerifyShards(shards);  // once here, not on every pass
     const uint64_t seed = settings.optimization.seed;
     open = [shards, seed](int64_t epoch, int64_t batch_size, const RankSlice& slice) {
       return OpenShardBatches(shards, batch_size, slice, ShardOrder{seed, epoch, true});
