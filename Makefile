@@ -18,7 +18,9 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+# The demo builds only the executable it runs; `make test` builds the rest.
+demo: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target jsqa-pipeline
 	@test -d $(DEMO_CORPUS) || $(BUILD)/jsqa-pipeline demo-corpus $(DEMO_CORPUS)
 	$(BUILD)/jsqa-pipeline run configs/demo.ini --run-dir runs/demo
 	@echo "evaluation (runs/demo/evaluate: results.csv, predictions.csv, scatter plots):"

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/sndfile_handle.h"
 #include "augment/wav_header.h"
 

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "augment/audio_io.h"
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/sndfile_handle.h"
 
 namespace jsqa {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstddef>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/fft.h"
 
 namespace jsqa {

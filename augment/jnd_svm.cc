@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <utility>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 
 namespace jsqa {
 namespace {

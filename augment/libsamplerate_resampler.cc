@@ -5,7 +5,7 @@
 #include <memory>
 #include <utility>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/resampler.h"
 #include "augment/resampler_engines.h"
 

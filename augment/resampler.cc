@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/resampler_engines.h"
 
 namespace jsqa {

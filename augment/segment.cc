@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 
 namespace jsqa {
 namespace {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/mix.h"
 
 namespace jsqa {

@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 
 namespace jsqa::detail {
 namespace {

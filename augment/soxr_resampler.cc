@@ -6,7 +6,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/resampler.h"
 #include "augment/resampler_engines.h"
 

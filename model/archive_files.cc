@@ -4,8 +4,8 @@
 #include <utility>
 #include <vector>
 
-#include "augment/error.h"
-#include "pipeline/text_files.h"
+#include "pipeline/base/error.h"
+#include "pipeline/base/text_files.h"
 
 namespace jsqa {
 

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "model/archive_files.h"
 
 namespace jsqa {

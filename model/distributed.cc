@@ -6,7 +6,7 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 
 namespace jsqa {
 namespace {

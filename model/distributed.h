@@ -1,4 +1,4 @@
-// One training process per device (see pipeline/distributed_env.h for how each
+// One training process per device (see pipeline/run/distributed_env.h for how each
 // finds its rank), joined over torch's c10d: Gloo on CPU, NCCL on CUDA
 // builds. With a world of one nothing is set up and every collective is a
 // no-op.
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/distributed_env.h"
+#include "pipeline/run/distributed_env.h"
 
 namespace jsqa {
 

@@ -4,15 +4,15 @@
 #include <filesystem>
 #include <sstream>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "model/distributed.h"
 #include "model/mos_predictor.h"
-#include "pipeline/csv.h"
-#include "pipeline/logging.h"
-#include "pipeline/mos_metrics.h"
-#include "pipeline/png_plot.h"
-#include "pipeline/progress.h"
-#include "pipeline/text_files.h"
+#include "pipeline/base/csv.h"
+#include "pipeline/base/logging.h"
+#include "model/mos_metrics.h"
+#include "pipeline/reports/png_plot.h"
+#include "pipeline/base/progress.h"
+#include "pipeline/base/text_files.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "model/finetune.h"
-#include "pipeline/config.h"
+#include "pipeline/base/config.h"
 
 namespace jsqa {
 

@@ -11,15 +11,15 @@
 #include <optional>
 
 #include "augment/counter_rng.h"
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "model/jsqa_models.h"
 #include "model/mos_predictor.h"
 #include "model/training_session.h"
-#include "pipeline/audio_config.h"
-#include "pipeline/logging.h"
-#include "pipeline/mos_metrics.h"
-#include "pipeline/png_plot.h"
-#include "pipeline/progress.h"
+#include "pipeline/synthesis/audio_config.h"
+#include "pipeline/base/logging.h"
+#include "model/mos_metrics.h"
+#include "pipeline/reports/png_plot.h"
+#include "pipeline/base/progress.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;

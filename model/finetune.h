@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/config.h"
+#include "pipeline/base/config.h"
 
 namespace jsqa {
 

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "model/archive_files.h"
 
 namespace jsqa {

@@ -2,9 +2,9 @@
 
 #include <filesystem>
 
-#include "pipeline/config.h"
-#include "pipeline/csv.h"
-#include "pipeline/text_files.h"
+#include "pipeline/base/config.h"
+#include "pipeline/base/csv.h"
+#include "pipeline/base/text_files.h"
 
 namespace jsqa {
 

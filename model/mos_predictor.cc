@@ -7,7 +7,7 @@
 #include <limits>
 #include <numeric>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 
 namespace jsqa {
 

@@ -10,7 +10,7 @@
 
 #include "model/jsqa_models.h"
 #include "model/predict.h"
-#include "pipeline/audio_config.h"
+#include "pipeline/synthesis/audio_config.h"
 
 namespace jsqa {
 

@@ -1,6 +1,6 @@
 #include "model/nt_xent.h"
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 
 namespace jsqa {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/audio_config.h"
+#include "pipeline/synthesis/audio_config.h"
 
 namespace jsqa {
 

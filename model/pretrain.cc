@@ -4,13 +4,13 @@
 #include <filesystem>
 #include <optional>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "model/jsqa_models.h"
 #include "model/nt_xent.h"
 #include "model/training_session.h"
-#include "pipeline/logging.h"
-#include "pipeline/png_plot.h"
-#include "pipeline/progress.h"
+#include "pipeline/base/logging.h"
+#include "pipeline/reports/png_plot.h"
+#include "pipeline/base/progress.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;

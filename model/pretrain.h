@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "pipeline/config.h"
-#include "pipeline/pair_batches.h"
+#include "pipeline/base/config.h"
+#include "pipeline/synthesis/pair_batches.h"
 
 namespace jsqa {
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 
 namespace jsqa {
 namespace {

@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "model/checkpoint.h"
-#include "pipeline/logging.h"
-#include "pipeline/sha256.h"
+#include "pipeline/base/logging.h"
+#include "pipeline/base/sha256.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;

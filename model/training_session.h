@@ -17,7 +17,7 @@
 #include "model/distributed.h"
 #include "model/metrics_log.h"
 #include "model/training_config.h"
-#include "pipeline/config.h"
+#include "pipeline/base/config.h"
 
 namespace jsqa {
 

@@ -1,9 +1,9 @@
 #include "stages/builtin_stages.h"
 
-#include "pipeline/audio_config.h"
-#include "pipeline/corpus_config.h"
-#include "pipeline/jnd_config.h"
-#include "pipeline/synth_config.h"
+#include "pipeline/synthesis/audio_config.h"
+#include "pipeline/corpus/corpus_config.h"
+#include "pipeline/synthesis/jnd_config.h"
+#include "pipeline/synthesis/synth_config.h"
 #include "stages/prepare_stage.h"
 #include "stages/synth_stage.h"
 #ifdef JSQA_WITH_TORCH

@@ -1,8 +1,8 @@
 // The stages and config sections this build knows, registered explicitly.
 #pragma once
 
-#include "pipeline/config.h"
-#include "pipeline/stage_registry.h"
+#include "pipeline/base/config.h"
+#include "pipeline/run/stage_registry.h"
 
 namespace jsqa {
 

@@ -2,7 +2,7 @@
 // results.md, results.csv, predictions.csv, scatter-<db>.png.
 #pragma once
 
-#include "pipeline/stage.h"
+#include "pipeline/run/stage.h"
 
 namespace jsqa {
 

@@ -3,7 +3,7 @@
 // scratch. Outputs: model.pt, checkpoints/, metrics.csv, curves.png.
 #pragma once
 
-#include "pipeline/stage.h"
+#include "pipeline/run/stage.h"
 
 namespace jsqa {
 

@@ -3,11 +3,11 @@
 #include <filesystem>
 #include <iomanip>
 
-#include "augment/error.h"
-#include "pipeline/corpus_config.h"
-#include "pipeline/corpus_index.h"
-#include "pipeline/item_manifest.h"
-#include "pipeline/logging.h"
+#include "pipeline/base/error.h"
+#include "pipeline/corpus/corpus_config.h"
+#include "pipeline/corpus/corpus_index.h"
+#include "pipeline/corpus/item_manifest.h"
+#include "pipeline/base/logging.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;

@@ -1,16 +1,16 @@
 // The prepare stage: indexes the configured corpora into item manifests.
 //
 // Outputs (in the stage folder):
-//   speech.tsv  LibriSpeech utterances and other speech (pipeline/item_manifest.h)
+//   speech.tsv  LibriSpeech utterances and other speech (pipeline/corpus/item_manifest.h)
 //   noise.tsv   CHiME-3 background files and other noise
 //   nisqa.tsv   NISQA files with their MOS
 //   skipped.tsv every file or CSV row passed over, with the reason
 #pragma once
 
-#include "pipeline/config.h"
-#include "pipeline/corpus_index.h"
-#include "pipeline/item_manifest.h"
-#include "pipeline/stage.h"
+#include "pipeline/base/config.h"
+#include "pipeline/corpus/corpus_index.h"
+#include "pipeline/corpus/item_manifest.h"
+#include "pipeline/run/stage.h"
 
 namespace jsqa {
 

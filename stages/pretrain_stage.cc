@@ -2,7 +2,7 @@
 
 #include "model/pretrain.h"
 #include "model/training_config.h"
-#include "pipeline/synthesis.h"
+#include "pipeline/synthesis/synthesis.h"
 #include "stages/stage_inputs.h"
 
 namespace jsqa {

@@ -3,7 +3,7 @@
 // (pretrain.source). Outputs: encoder.pt, checkpoints/, metrics.csv, loss.png.
 #pragma once
 
-#include "pipeline/stage.h"
+#include "pipeline/run/stage.h"
 
 namespace jsqa {
 

@@ -2,10 +2,10 @@
 
 #include <filesystem>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "model/training_config.h"
-#include "pipeline/sha256.h"
-#include "pipeline/logging.h"
+#include "pipeline/base/sha256.h"
+#include "pipeline/base/logging.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;

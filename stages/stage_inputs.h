@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "model/finetune.h"
-#include "pipeline/item_manifest.h"
-#include "pipeline/stage.h"
+#include "pipeline/corpus/item_manifest.h"
+#include "pipeline/run/stage.h"
 #include "stages/prepare_stage.h"
 
 namespace jsqa {

@@ -6,11 +6,11 @@
 #include <map>
 #include <sstream>
 
-#include "augment/error.h"
-#include "pipeline/csv.h"
-#include "pipeline/logging.h"
-#include "pipeline/png_plot.h"
-#include "pipeline/text_files.h"
+#include "pipeline/base/error.h"
+#include "pipeline/base/csv.h"
+#include "pipeline/base/logging.h"
+#include "pipeline/reports/png_plot.h"
+#include "pipeline/base/text_files.h"
 #include "stages/builtin_stages.h"
 
 namespace jsqa {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/graph_runner.h"
-#include "pipeline/sweep_grid.h"
+#include "pipeline/run/graph_runner.h"
+#include "pipeline/run/sweep_grid.h"
 
 namespace jsqa {
 

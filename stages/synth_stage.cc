@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "pipeline/item_manifest.h"
-#include "pipeline/synthesis.h"
+#include "pipeline/corpus/item_manifest.h"
+#include "pipeline/synthesis/synthesis.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;

@@ -1,9 +1,9 @@
 // The synth stage: JND pairs from the prepare stage's speech and noise
-// manifests into HDF5 shards (pipeline/shard_set.h: shards, sidecars,
+// manifests into HDF5 shards (pipeline/synthesis/shard_set.h: shards, sidecars,
 // manifest.json).
 #pragma once
 
-#include "pipeline/stage.h"
+#include "pipeline/run/stage.h"
 
 namespace jsqa {
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints pair 0 of a jsqa-pipeline HDF5 shard (schema: pipeline/shard_format.h).
+"""Prints pair 0 of a jsqa-pipeline HDF5 shard (schema: pipeline/shards/shard_format.h).
 
 Usage: python3 read_shard_example.py pairs-00000-of-00001.h5
 """

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "tests/test_support.h"
 
 namespace jsqa {

@@ -7,7 +7,7 @@
 #include <set>
 #include <vector>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 
 namespace jsqa {
 namespace {

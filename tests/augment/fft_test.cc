@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "augment/counter_rng.h"
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 
 namespace jsqa {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "augment/audio_io.h"
 #include "augment/counter_rng.h"
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/jnd_pair.h"
 #include "augment/resampler.h"
 #include "augment/segment.h"

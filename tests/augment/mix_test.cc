@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "augment/audio_io.h"
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/resampler.h"
 #include "augment/segment.h"
 #include "tests/test_support.h"

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 
 namespace jsqa {
 namespace {

@@ -1,4 +1,4 @@
-// Fuzz target: Config::Load (pipeline/config.h) with every section this
+// Fuzz target: Config::Load (pipeline/base/config.h) with every section this
 // build registers (stages/builtin_stages.h AddConfigSections), on the input
 // as an INI file and, split into lines, as "--set section.key=value"
 // overrides. Only jsqa::Error (UsageError among them) may escape Load; any
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "augment/error.h"
-#include "pipeline/config.h"
+#include "pipeline/base/error.h"
+#include "pipeline/base/config.h"
 #include "stages/builtin_stages.h"
 #include "tests/fuzz/fuzz_support.h"
 

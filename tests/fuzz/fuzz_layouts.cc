@@ -1,5 +1,5 @@
 // Fuzz target: the LibriSpeech and CHiME-3 layout readers
-// (pipeline/librispeech_layout.h ListLibriSpeech, pipeline/chime3_layout.h
+// (pipeline/corpus/librispeech_layout.h ListLibriSpeech, pipeline/corpus/chime3_layout.h
 // ListChime3Backgrounds) on a small folder tree built from the input in a
 // scratch folder. What they parse: folder and file names (reader, chapter,
 // "<reader>-<chapter>-<utt>.flac", "BGD_<YYMMDD>_<NNN>_<ENV>.CH<c>.wav"),
@@ -28,9 +28,9 @@
 #include <string>
 #include <vector>
 
-#include "augment/error.h"
-#include "pipeline/chime3_layout.h"
-#include "pipeline/librispeech_layout.h"
+#include "pipeline/base/error.h"
+#include "pipeline/corpus/chime3_layout.h"
+#include "pipeline/corpus/librispeech_layout.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {

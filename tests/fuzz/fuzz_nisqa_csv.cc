@@ -1,5 +1,5 @@
-// Fuzz target: the CSV parser (pipeline/csv.h ParseCsv) and the NISQA
-// per-dataset CSV reader (pipeline/nisqa_layout.h ReadNisqaCsv, ListNisqa)
+// Fuzz target: the CSV parser (pipeline/base/csv.h ParseCsv) and the NISQA
+// per-dataset CSV reader (pipeline/corpus/nisqa_layout.h ReadNisqaCsv, ListNisqa)
 // on the input as NISQA_corpus/NISQA_FUZZ/NISQA_FUZZ_file.csv.
 // Only jsqa::Error may escape (a malformed CSV, a missing column); a bad
 // row must be skipped with a reason, never end the read. Invariants:
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "augment/error.h"
-#include "pipeline/csv.h"
-#include "pipeline/nisqa_layout.h"
+#include "pipeline/base/error.h"
+#include "pipeline/base/csv.h"
+#include "pipeline/corpus/nisqa_layout.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {

@@ -1,4 +1,4 @@
-// Fuzz target: the HDF5 shard reader (pipeline/shard_io.h ShardReader) on
+// Fuzz target: the HDF5 shard reader (pipeline/shards/shard_io.h ShardReader) on
 // the input written to a scratch .h5 file: open (signature, schema
 // attributes, dataset types and shapes, metadata columns), then read the
 // first and the last pair. Seeds are real shards written by ShardWriter
@@ -20,8 +20,8 @@
 #include <map>
 #include <string>
 
-#include "augment/error.h"
-#include "pipeline/shard_io.h"
+#include "pipeline/base/error.h"
+#include "pipeline/shards/shard_io.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {

@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <string>
 
-#include "augment/error.h"
-#include "pipeline/shard_io.h"
+#include "pipeline/base/error.h"
+#include "pipeline/shards/shard_io.h"
 
 namespace {
 

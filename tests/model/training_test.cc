@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "model/checkpoint.h"
-#include "pipeline/distributed_env.h"
+#include "pipeline/run/distributed_env.h"
 #include "model/jsqa_models.h"
 #include "model/metrics_log.h"
 #include "model/mos_predictor.h"

@@ -1,4 +1,4 @@
-#include "pipeline/chime3_layout.h"
+#include "pipeline/corpus/chime3_layout.h"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +7,8 @@
 #include <map>
 #include <set>
 
-#include "augment/error.h"
-#include "pipeline/demo_corpus.h"
+#include "pipeline/base/error.h"
+#include "tools/demo_corpus/demo_corpus.h"
 #include "tests/test_support.h"
 
 namespace jsqa {

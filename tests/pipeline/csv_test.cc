@@ -1,8 +1,8 @@
-#include "pipeline/csv.h"
+#include "pipeline/base/csv.h"
 
 #include <gtest/gtest.h>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "tests/test_support.h"
 
 namespace jsqa {

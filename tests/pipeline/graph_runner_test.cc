@@ -1,4 +1,4 @@
-#include "pipeline/graph_runner.h"
+#include "pipeline/run/graph_runner.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -11,8 +11,8 @@
 #include <fstream>
 #include <thread>
 
-#include "augment/error.h"
-#include "pipeline/artifact_cache.h"
+#include "pipeline/base/error.h"
+#include "pipeline/run/artifact_cache.h"
 #include "tests/test_support.h"
 
 namespace jsqa {

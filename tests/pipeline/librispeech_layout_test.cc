@@ -1,4 +1,4 @@
-#include "pipeline/librispeech_layout.h"
+#include "pipeline/corpus/librispeech_layout.h"
 
 #include <gtest/gtest.h>
 
@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <memory>
 
-#include "augment/error.h"
-#include "pipeline/demo_corpus.h"
+#include "pipeline/base/error.h"
+#include "tools/demo_corpus/demo_corpus.h"
 #include "tests/test_support.h"
 
 namespace jsqa {

@@ -1,12 +1,12 @@
-#include "pipeline/nisqa_layout.h"
+#include "pipeline/corpus/nisqa_layout.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 
-#include "augment/error.h"
-#include "pipeline/demo_corpus.h"
+#include "pipeline/base/error.h"
+#include "tools/demo_corpus/demo_corpus.h"
 #include "tests/test_support.h"
 
 namespace jsqa {

@@ -1,4 +1,4 @@
-#include "pipeline/png_plot.h"
+#include "pipeline/reports/png_plot.h"
 
 #include <gtest/gtest.h>
 #include <png.h>
@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <functional>
 
-#include "augment/error.h"
-#include "pipeline/bitmap_font.h"
+#include "pipeline/base/error.h"
+#include "pipeline/reports/bitmap_font.h"
 #include "tests/test_support.h"
 
 namespace jsqa {

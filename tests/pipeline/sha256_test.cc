@@ -1,4 +1,4 @@
-#include "pipeline/sha256.h"
+#include "pipeline/base/sha256.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "tests/test_support.h"
 
 namespace jsqa {

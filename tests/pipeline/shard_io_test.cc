@@ -1,4 +1,4 @@
-#include "pipeline/shard_io.h"
+#include "pipeline/shards/shard_io.h"
 
 #include <gtest/gtest.h>
 #include <hdf5.h>
@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "augment/audio_io.h"
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "tests/test_support.h"
 
 namespace jsqa {

@@ -1,8 +1,8 @@
-#include "pipeline/stage_graph.h"
+#include "pipeline/run/stage_graph.h"
 
 #include <gtest/gtest.h>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 
 namespace jsqa {
 namespace {

@@ -1,8 +1,8 @@
-#include "pipeline/sweep_grid.h"
+#include "pipeline/run/sweep_grid.h"
 
 #include <gtest/gtest.h>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 
 namespace jsqa {
 namespace {

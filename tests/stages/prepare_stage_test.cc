@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "pipeline/demo_corpus.h"
-#include "pipeline/graph_runner.h"
-#include "pipeline/item_manifest.h"
+#include "tools/demo_corpus/demo_corpus.h"
+#include "pipeline/run/graph_runner.h"
+#include "pipeline/corpus/item_manifest.h"
 #include "stages/builtin_stages.h"
 #include "tests/test_support.h"
 

@@ -14,12 +14,12 @@
 
 #include "augment/audio_io.h"
 #include "augment/mix.h"
-#include "pipeline/corpus_index.h"
-#include "pipeline/demo_corpus.h"
-#include "pipeline/pair_batches.h"
-#include "pipeline/sha256.h"
-#include "pipeline/shard_io.h"
-#include "pipeline/synthesis.h"
+#include "pipeline/corpus/corpus_index.h"
+#include "tools/demo_corpus/demo_corpus.h"
+#include "pipeline/synthesis/pair_batches.h"
+#include "pipeline/base/sha256.h"
+#include "pipeline/shards/shard_io.h"
+#include "pipeline/synthesis/synthesis.h"
 #include "stages/builtin_stages.h"
 #include "tests/test_support.h"
 

@@ -21,8 +21,8 @@
 
 #include "augment/audio_io.h"
 #include "augment/resampler.h"
-#include "pipeline/shard_io.h"
-#include "pipeline/text_files.h"
+#include "pipeline/shards/shard_io.h"
+#include "pipeline/base/text_files.h"
 #include "tests/test_support.h"
 
 namespace jsqa {

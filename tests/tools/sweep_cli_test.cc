@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "pipeline/csv.h"
+#include "pipeline/base/csv.h"
 #include "tests/test_support.h"
 
 namespace jsqa {

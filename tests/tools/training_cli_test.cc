@@ -15,7 +15,7 @@
 #include <set>
 #include <thread>
 
-#include "pipeline/csv.h"
+#include "pipeline/base/csv.h"
 #include "tests/slurm_support.h"
 #include "tests/test_support.h"
 

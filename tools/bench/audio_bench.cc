@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "augment/audio_io.h"
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/resampler.h"
 
 namespace {

@@ -19,11 +19,11 @@
 #include <vector>
 
 #include "augment/audio_io.h"
-#include "pipeline/corpus_index.h"
-#include "pipeline/demo_corpus.h"
-#include "pipeline/logging.h"
-#include "pipeline/synth_config.h"
-#include "pipeline/synthesis.h"
+#include "pipeline/corpus/corpus_index.h"
+#include "tools/demo_corpus/demo_corpus.h"
+#include "pipeline/base/logging.h"
+#include "pipeline/synthesis/synth_config.h"
+#include "pipeline/synthesis/synthesis.h"
 #include "stages/builtin_stages.h"
 
 namespace fs = std::filesystem;

@@ -1,7 +1,7 @@
 #include <cstring>
 #include <iostream>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "tools/cli/command.h"
 
 namespace jsqa {

@@ -3,8 +3,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "augment/error.h"
-#include "pipeline/logging.h"
+#include "pipeline/base/error.h"
+#include "pipeline/base/logging.h"
 #include "stages/builtin_stages.h"
 
 namespace jsqa {

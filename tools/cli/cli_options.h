@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/config.h"
-#include "pipeline/stage_registry.h"
+#include "pipeline/base/config.h"
+#include "pipeline/run/stage_registry.h"
 
 namespace jsqa {
 

@@ -1,6 +1,6 @@
 #include <iostream>
 
-#include "pipeline/demo_corpus.h"
+#include "tools/demo_corpus/demo_corpus.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"
 

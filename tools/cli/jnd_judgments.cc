@@ -8,13 +8,13 @@
 #include <optional>
 
 #include "augment/audio_io.h"
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/jnd_features.h"
 #include "augment/jnd_pair.h"
 #include "augment/resampler.h"
 #include "augment/segment.h"
-#include "pipeline/csv.h"
-#include "pipeline/logging.h"
+#include "pipeline/base/csv.h"
+#include "pipeline/base/logging.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;

@@ -8,10 +8,10 @@
 
 #include "augment/audio_io.h"
 #include "augment/counter_rng.h"
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/jnd_prior.h"
 #include "augment/segment.h"
-#include "pipeline/csv.h"
+#include "pipeline/base/csv.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;

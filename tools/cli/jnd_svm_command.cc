@@ -1,7 +1,7 @@
 #include <iomanip>
 #include <iostream>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "augment/jnd_svm.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"

@@ -8,12 +8,12 @@
 #include <iostream>
 #include <set>
 
-#include "augment/error.h"
+#include "pipeline/base/error.h"
 #include "model/predict.h"
-#include "pipeline/csv.h"
-#include "pipeline/logging.h"
-#include "pipeline/progress.h"
-#include "pipeline/text_files.h"
+#include "pipeline/base/csv.h"
+#include "pipeline/base/logging.h"
+#include "pipeline/base/progress.h"
+#include "pipeline/base/text_files.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"
 

@@ -3,10 +3,10 @@
 #include <iostream>
 #include <set>
 
-#include "augment/error.h"
-#include "pipeline/distributed_env.h"
-#include "pipeline/graph_runner.h"
-#include "pipeline/logging.h"
+#include "pipeline/base/error.h"
+#include "pipeline/run/distributed_env.h"
+#include "pipeline/run/graph_runner.h"
+#include "pipeline/base/logging.h"
 #include "stages/builtin_stages.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"

@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <iostream>
 
-#include "pipeline/distributed_env.h"
-#include "pipeline/logging.h"
-#include "pipeline/text_files.h"
+#include "pipeline/run/distributed_env.h"
+#include "pipeline/base/logging.h"
+#include "pipeline/base/text_files.h"
 #include "stages/builtin_stages.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "augment/error.h"
-#include "pipeline/text_files.h"
+#include "pipeline/base/error.h"
+#include "pipeline/base/text_files.h"
 #include "stages/sweep_runner.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"

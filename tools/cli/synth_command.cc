@@ -2,8 +2,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "augment/error.h"
-#include "pipeline/synthesis.h"
+#include "pipeline/base/error.h"
+#include "pipeline/synthesis/synthesis.h"
 #include "stages/prepare_stage.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"

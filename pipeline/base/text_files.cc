@@ -1,0 +1,36 @@
+#include "pipeline/base/text_files.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "pipeline/base/error.h"
+
+namespace jsqa {
+
+void WriteFileAtomically(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    out << text;
+    out.flush();
+    JSQA_CHECK(out.good(), temporary, ": cannot write (disk full?)");
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    std::filesystem::remove(temporary);
+    throw Error(path + ": cannot replace: " + error.message());
+  }
+}
+
+nlohmann::json ReadJsonFile(const std::string& path) {
+  std::ifstream in(path);
+  JSQA_CHECK(in.good(), path, ": cannot read");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path + ": malformed JSON: " + e.what());
+  }
+}
+
+}  // namespace jsqa

@@ -1,0 +1,21 @@
+// Plain audio sources, so users can bring corpora other than LibriSpeech
+// and CHiME-3: a folder searched recursively for .wav/.flac/.ogg files, or a
+// list file with one audio path per line ('#' starts a comment; relative
+// paths are relative to the list file's folder).
+#pragma once
+
+#include <string>
+
+#include "pipeline/corpus/corpus_item.h"
+
+namespace jsqa {
+
+// Item id: the path relative to the folder, without extension. Tags: env
+// (the first folder level below the root, or "other").
+CorpusListing ListAudioFolder(const std::string& dir);
+
+// Item id: the path as written in the list, without extension. Tags: env
+// ("other"). Missing files are skipped with "list:LINE" and the reason.
+CorpusListing ListAudioFileList(const std::string& list_path);
+
+}  // namespace jsqa

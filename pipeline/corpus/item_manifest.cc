@@ -1,0 +1,81 @@
+#include "pipeline/corpus/item_manifest.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "pipeline/base/error.h"
+#include "pipeline/base/text_files.h"
+
+namespace jsqa {
+namespace {
+
+constexpr int kFixedColumns = 6;
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, '\t')) fields.push_back(field);
+  if (!line.empty() && line.back() == '\t') fields.emplace_back();
+  return fields;
+}
+
+}  // namespace
+
+void WriteItemManifest(const std::string& path, const std::vector<ManifestItem>& items) {
+  std::ostringstream out;
+  out << "id\tpath\tsample_rate\tframes\tchannels\tmos";
+  if (!items.empty())
+    for (const auto& [name, unused] : items.front().item.tags) out << '\t' << name;
+  out << '\n';
+  out.precision(17);
+  for (const ManifestItem& entry : items) {
+    out << entry.item.id << '\t' << entry.item.path << '\t' << entry.sample_rate << '\t'
+        << entry.frames << '\t' << entry.channels << '\t' << entry.item.mos;
+    for (const auto& [unused, value] : entry.item.tags) out << '\t' << value;
+    out << '\n';
+  }
+  WriteFileAtomically(path, out.str());
+}
+
+std::vector<ManifestItem> ReadItemManifest(const std::string& path) {
+  std::ifstream in(path);
+  JSQA_CHECK(in.good(), path, ": cannot read manifest");
+  std::string line;
+  JSQA_CHECK(std::getline(in, line), path, ": empty manifest (no header)");
+  const std::vector<std::string> header = SplitTabs(line);
+  JSQA_CHECK(header.size() >= kFixedColumns && header[0] == "id" && header[1] == "path", path,
+             ": not an item manifest (header '", line, "')");
+  std::vector<ManifestItem> items;
+  for (int number = 2; std::getline(in, line); ++number) {
+    if (line.empty()) continue;
+    const std::vector<std::string> fields = SplitTabs(line);
+    JSQA_CHECK(fields.size() == header.size(), path, ":", number, ": expected ", header.size(),
+               " fields, found ", fields.size());
+    ManifestItem entry;
+    entry.item.id = fields[0];
+    entry.item.path = fields[1];
+    try {
+      entry.sample_rate = std::stoi(fields[2]);
+      entry.frames = std::stoll(fields[3]);
+      entry.channels = std::stoi(fields[4]);
+      entry.item.mos = std::stod(fields[5]);
+    } catch (const std::exception&) {
+      JSQA_CHECK(false, path, ":", number, ": malformed number");
+    }
+    for (size_t column = kFixedColumns; column < header.size(); ++column)
+      entry.item.tags.emplace_back(header[column], fields[column]);
+    items.push_back(std::move(entry));
+  }
+  return items;
+}
+
+void WriteSkippedList(const std::string& path, const std::vector<SkippedEntry>& skipped) {
+  std::ostringstream out;
+  out << "where\treason\n";
+  for (const SkippedEntry& entry : skipped) out << entry.where << '\t' << entry.reason << '\n';
+  WriteFileAtomically(path, out.str());
+}
+
+}  // namespace jsqa

@@ -1,0 +1,137 @@
+#include "pipeline/run/graph_runner.h"
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+
+#include "pipeline/base/error.h"
+#include "pipeline/run/artifact_cache.h"
+#include "pipeline/base/logging.h"
+#include "pipeline/base/text_files.h"
+
+namespace jsqa {
+namespace fs = std::filesystem;
+namespace {
+
+// Runs one stage into a temporary folder and commits it. Returns seconds.
+double RunStage(const Stage& stage, const Config& config, const ArtifactCache& cache,
+                const std::string& key, const std::map<std::string, std::string>& inputs,
+                const std::map<std::string, std::string>& input_keys) {
+  const std::string temporary = cache.BeginTemporary(stage.Name(), key);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    SetLogFile((fs::path(temporary) / "stage.log").string());
+    WriteFileAtomically((fs::path(temporary) / "config.ini").string(), config.SectionsText(stage.ConfigSections()));
+    StageContext context{config, temporary, inputs};
+    stage.Run(context);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    nlohmann::json summary = {{"stage", stage.Name()},
+                              {"key", key},
+                              {"version", stage.Version()},
+                              {"inputs", input_keys},
+                              {"seconds", seconds}};
+    summary.update(context.summary);
+    WriteFileAtomically((fs::path(temporary) / "summary.json").string(), summary.dump(2) + "\n");
+    JSQA_LOG(kInfo) << stage.Name() << ": done in " << seconds << " s";
+    SetLogFile("");
+    cache.Commit(temporary, stage.Name(), key);
+    return seconds;
+  } catch (...) {
+    SetLogFile("");
+    cache.Discard(temporary);
+    throw;
+  }
+}
+
+}  // namespace
+
+bool RunReport::ok() const { return Count(StageOutcome::kFailed) + Count(StageOutcome::kSkipped) == 0; }
+
+int RunReport::Count(StageOutcome outcome) const {
+  int count = 0;
+  for (const StageReport& report : stages) count += report.outcome == outcome;
+  return count;
+}
+
+std::string OutcomeName(StageOutcome outcome) {
+  switch (outcome) {
+    case StageOutcome::kCached: return "cached";
+    case StageOutcome::kRan: return "ran";
+    case StageOutcome::kWouldRun: return "would run";
+    case StageOutcome::kFailed: return "FAILED";
+    case StageOutcome::kSkipped: return "skipped";
+  }
+  return "?";
+}
+
+RunReport RunGraph(const Config& config, const StageGraph& graph, const StageRegistry& registry,
+                   const RunOptions& options) {
+  for (const std::string& name : options.force) {
+    bool known = name == "all";
+    for (const GraphNode& node : graph.Ordered()) known = known || node.stage == name;
+    if (!known) throw UsageError("--force " + name + ": not a stage of this run's [graph]");
+  }
+  const ArtifactCache cache(options.run_dir);
+  if (!options.plan_only) WriteFileAtomically((fs::path(options.run_dir) / "config.ini").string(), config.ToIni());
+
+  RunReport report;
+  std::map<std::string, std::string> keys, folders;
+  std::set<std::string> unavailable;  // failed, skipped, or not yet run (plan)
+  for (const GraphNode& node : graph.Ordered()) {
+    const Stage& stage = registry.Get(node.stage);
+    StageReport stage_report;
+    stage_report.stage = node.stage;
+
+    std::vector<std::string> upstream_keys;
+    std::map<std::string, std::string> inputs, input_keys;
+    std::string missing;
+    for (const std::string& input : node.inputs) {
+      upstream_keys.push_back(input + ":" + keys[input]);
+      inputs[input] = folders[input];
+      input_keys[input] = keys[input];
+      if (unavailable.count(input)) missing = input;
+    }
+    const std::string key = ArtifactKey(stage.Name(), stage.Version(),
+                                        config.CacheKeyText(stage.ConfigSections()) + stage.Fingerprint(config),
+                                        upstream_keys);
+    keys[node.stage] = stage_report.key = key;
+    const bool forced = options.force.count("all") || options.force.count(node.stage);
+
+    if (cache.IsComplete(node.stage, key) && !forced) {
+      stage_report.outcome = StageOutcome::kCached;
+      stage_report.folder = folders[node.stage] = cache.FinalPath(node.stage, key);
+      if (!options.plan_only) cache.LinkLatest(node.stage, key);
+      JSQA_LOG(kInfo) << node.stage << ": cached, settings and inputs unchanged ("
+                      << stage_report.folder << ")";
+    } else if (options.plan_only) {
+      stage_report.outcome = StageOutcome::kWouldRun;
+      unavailable.insert(node.stage);
+    } else if (!missing.empty()) {
+      stage_report.outcome = StageOutcome::kSkipped;
+      stage_report.error = "input '" + missing + "' did not finish";
+      unavailable.insert(node.stage);
+      JSQA_LOG(kError) << node.stage << ": skipped: " << stage_report.error;
+    } else {
+      JSQA_LOG(kInfo) << node.stage << ": running (key " << key << (forced ? ", forced" : "") << ")";
+      try {
+        stage_report.seconds = RunStage(stage, config, cache, key, inputs, input_keys);
+        stage_report.outcome = StageOutcome::kRan;
+        stage_report.folder = folders[node.stage] = cache.FinalPath(node.stage, key);
+        cache.LinkLatest(node.stage, key);
+      } catch (const std::exception& e) {
+        stage_report.outcome = StageOutcome::kFailed;
+        stage_report.error = e.what();
+        unavailable.insert(node.stage);
+        JSQA_LOG(kError) << node.stage << ": failed: " << e.what();
+      }
+    }
+    report.stages.push_back(stage_report);
+  }
+  if (!options.plan_only && report.Count(StageOutcome::kCached) == static_cast<int>(report.stages.size()))
+    JSQA_LOG(kInfo) << "nothing to do: all " << report.stages.size()
+                    << " stages are cached with unchanged settings";
+  return report;
+}
+
+}  // namespace jsqa

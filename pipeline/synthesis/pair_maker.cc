@@ -1,0 +1,109 @@
+#include "pipeline/synthesis/pair_maker.h"
+
+#include "augment/audio_io.h"
+#include "augment/counter_rng.h"
+#include "pipeline/base/error.h"
+#include "augment/jnd_features.h"
+#include "augment/mix.h"
+#include "augment/resampler.h"
+#include "augment/segment.h"
+#include "pipeline/base/logging.h"
+
+namespace jsqa {
+
+PairMaker::PairMaker(const std::vector<ManifestItem>& speech, const NoiseBank& noise, const JndSvm* svm,
+                     const JndConfig& jnd, const SynthConfig& synth, const AudioConfig& audio)
+    : speech_(speech),
+      noise_(noise),
+      svm_(svm),
+      jnd_(jnd),
+      synth_(synth),
+      audio_(audio),
+      segment_samples_(synth.SegmentSamples(audio.sample_rate)),
+      mix_args_(jnd.Mixing(audio.sample_rate)) {}
+
+UnitResult PairMaker::Make(const SynthUnit& unit) const {
+  UnitResult result;
+  result.seq = unit.seq;
+  result.shard = unit.shard;
+  const ManifestItem& utterance = speech_.at(unit.speech_index);
+  const int32_t segments = unit.segment_end - unit.segment_begin;
+  result.counts.segments = segments;
+
+  std::vector<float> speech;
+  try {
+    speech = audio_.LoadMono(utterance.item.path);
+    const int64_t expected = ResampledLength(utterance.frames, utterance.sample_rate, audio_.sample_rate);
+    JSQA_CHECK(static_cast<int64_t>(speech.size()) == expected, utterance.item.path,
+               ": length differs from the prepare manifest (", speech.size(), " vs ", expected,
+               " samples): the file changed since prepare ran");
+  } catch (const Error& e) {
+    JSQA_LOG(kWarn) << "synth: skipped " << utterance.item.path << ": " << e.what();
+    result.counts.skipped_by_reason[ReasonClass(e.what(), utterance.item.path)] += segments;
+    return result;
+  }
+
+  for (int32_t k = unit.segment_begin; k < unit.segment_end; ++k) {
+    const int64_t offset = int64_t{k} * segment_samples_;
+    const std::vector<float> clean = PadToLength(
+        Crop(speech, offset, std::min<int64_t>(segment_samples_, static_cast<int64_t>(speech.size()) - offset)),
+        segment_samples_);
+    if (Peak(clean) == 0.0) {
+      JSQA_LOG(kWarn) << "synth: skipped " << utterance.item.path << " segment " << k << ": silent speech";
+      ++result.counts.skipped_by_reason["silent speech"];
+      continue;
+    }
+    JndPair pair;
+    if (!MakePair(clean, utterance.item.id, k, pair, result.counts)) {
+      ++result.counts.dropped;
+      continue;
+    }
+    pair.item_index = unit.item_begin + (k - unit.segment_begin);
+    if (!synth_.store_components) {
+      // Free the components now rather than carry them to the writer.
+      std::vector<float>().swap(pair.clean);
+      std::vector<float>().swap(pair.noise_a);
+      std::vector<float>().swap(pair.noise_b);
+    }
+    result.pairs.push_back(std::move(pair));
+    ++result.counts.pairs;
+  }
+  return result;
+}
+
+bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utterance_id, int32_t segment,
+                         JndPair& pair, SynthCounts& counts) const {
+  CounterRng rng(synth_.seed, MixKeys(StableHash64(utterance_id), static_cast<uint64_t>(segment)));
+  for (int draw = 1; draw <= jnd_.max_draws; ++draw) {
+    const size_t noise_index = static_cast<size_t>(rng.UniformInt(noise_.size()));
+    const int64_t noise_offset = PickOffset(rng, noise_.Length(noise_index), segment_samples_);
+    const auto [snr_a, snr_b] = jnd_.DrawSnrs(rng);
+    const std::vector<float> noise = noise_.Segment(noise_index, noise_offset, segment_samples_);
+    const std::string& environment = noise_.Environment(noise_index);
+    ++counts.draws_by_environment[environment];
+    try {
+      MixJndPair(clean, noise, snr_a, snr_b, mix_args_, pair);
+    } catch (const Error& e) {
+      // e.g. a silent stretch of noise: this draw is unusable, draw again.
+      JSQA_LOG(kDebug) << "synth: " << utterance_id << " segment " << segment << " draw " << draw << ": "
+                       << e.what();
+      continue;
+    }
+    const double probability =
+        svm_ ? svm_->Probability(ComputeJndFeatures(pair.a, pair.b, noise, pair.snr_a_db, pair.snr_b_db,
+                                                    audio_.sample_rate))
+             : 1.0;
+    if (probability < jnd_.svm_threshold) continue;
+    ++counts.accepted_by_environment[environment];
+    pair.utterance_id = utterance_id;
+    pair.segment = segment;
+    pair.noise_id = noise_.Id(noise_index);
+    pair.noise_offset = noise_offset;
+    pair.jnd_probability = probability;
+    pair.draws = draw;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace jsqa

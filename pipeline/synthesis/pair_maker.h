@@ -1,0 +1,57 @@
+// The per-unit work of synthesis: decode an utterance once, resample it,
+// cut its segments, and make an SVM-accepted JND pair for each.
+//
+// Every random choice for segment k of utterance u comes from
+// CounterRng(synth.seed, MixKeys(StableHash64(u), k)): the noise file, the
+// noise offset, s, Δ and its sign, and any redraws after an SVM rejection.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "augment/jnd_pair.h"
+#include "augment/jnd_svm.h"
+#include "pipeline/synthesis/audio_config.h"
+#include "pipeline/corpus/item_manifest.h"
+#include "pipeline/synthesis/jnd_config.h"
+#include "pipeline/synthesis/noise_bank.h"
+#include "pipeline/synthesis/synth_config.h"
+#include "pipeline/synthesis/synth_counts.h"
+#include "pipeline/synthesis/synth_plan.h"
+
+namespace jsqa {
+
+// The message from the parallel workers to the ordered sink.
+struct UnitResult {
+  int64_t seq = 0;
+  int shard = 0;
+  std::vector<JndPair> pairs;  // accepted pairs, in item order
+  SynthCounts counts;
+};
+
+class PairMaker {
+ public:
+  // svm may be null: every pair is accepted with probability 1.
+  PairMaker(const std::vector<ManifestItem>& speech, const NoiseBank& noise, const JndSvm* svm,
+            const JndConfig& jnd, const SynthConfig& synth, const AudioConfig& audio);
+
+  // Never throws for bad input: an unreadable or silent utterance is logged
+  // (path and reason) and counted in counts.skipped_by_reason.
+  UnitResult Make(const SynthUnit& unit) const;
+
+ private:
+  // Draws until the SVM accepts; returns false when max_draws are used up.
+  bool MakePair(const std::vector<float>& clean, const std::string& utterance_id, int32_t segment,
+                JndPair& pair, SynthCounts& counts) const;
+
+  const std::vector<ManifestItem>& speech_;
+  const NoiseBank& noise_;
+  const JndSvm* svm_;
+  const JndConfig& jnd_;
+  const SynthConfig& synth_;
+  const AudioConfig& audio_;
+  const int64_t segment_samples_;
+  const JndMixArgs mix_args_;
+};
+
+}  // namespace jsqa

@@ -1,0 +1,169 @@
+#include "pipeline/synthesis/shard_set.h"
+
+#include <filesystem>
+
+#include "pipeline/base/error.h"
+#include "pipeline/base/logging.h"
+#include "pipeline/base/sha256.h"
+#include "pipeline/synthesis/synth_counts.h"
+#include "pipeline/base/text_files.h"
+
+namespace jsqa {
+namespace fs = std::filesystem;
+namespace {
+
+// Utterances the plan leaves out (shorter than a segment under
+// synth.short_policy = skip) are in no shard: they are counted here, by
+// reason, one segment each (the padded one they would have made).
+SynthCounts PlanSkipped(const SynthPlan& plan) {
+  SynthCounts counts;
+  for (const SkippedEntry& entry : plan.skipped()) ++counts.skipped_by_reason[ReasonClass(entry.reason, "")];
+  return counts;
+}
+
+}  // namespace
+
+ShardSet::ShardSet(std::string dir, const SynthPlan& plan, const ShardInfo& base)
+    : dir_(std::move(dir)), plan_(plan), base_(base) {
+  std::error_code error;
+  fs::create_directories(dir_, error);
+  JSQA_CHECK(!error && fs::is_directory(dir_), dir_, ": cannot create output folder: ", error.message());
+}
+
+std::string ShardSet::ShardPath(int shard) const {
+  return (fs::path(dir_) / ShardFileName(shard, plan_.shard_count())).string();
+}
+
+std::string ShardSet::SidecarPath(int shard) const {
+  return fs::path(ShardPath(shard)).replace_extension(".json").string();
+}
+
+ShardInfo ShardSet::Info(int shard) const {
+  ShardInfo info = base_;
+  info.shard_index = shard;
+  info.shard_count = plan_.shard_count();
+  info.item_begin = plan_.shard(shard).item_begin;
+  info.item_end = plan_.shard(shard).item_end;
+  return info;
+}
+
+std::optional<nlohmann::json> ShardSet::CompleteSidecar(int shard) const {
+  std::error_code error;
+  if (!fs::exists(SidecarPath(shard), error) || !fs::exists(ShardPath(shard), error)) return std::nullopt;
+  try {
+    nlohmann::json sidecar = ReadJsonFile(SidecarPath(shard));
+    if (sidecar.at("bytes").get<uintmax_t>() == fs::file_size(ShardPath(shard))) return sidecar;
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    JSQA_LOG(kWarn) << "shard " << ShardPath(shard) << " will be rewritten: " << e.what();
+    return std::nullopt;
+  }
+}
+
+bool ShardSet::IsComplete(int shard) const { return CompleteSidecar(shard).has_value(); }
+
+std::vector<int> ShardSet::Incomplete(const std::vector<int>& shards) const {
+  std::vector<int> incomplete;
+  for (int shard : shards) {
+    const std::optional<nlohmann::json> sidecar = CompleteSidecar(shard);
+    if (!sidecar) {
+      incomplete.push_back(shard);
+      continue;
+    }
+    // A finished shard is trusted only while its bytes are the ones its
+    // sidecar hashed: one damaged or edited since (same size, e.g. a flipped
+    // chunk or a rewritten attribute) is redone, its sidecar removed first so
+    // that it never counts as complete meanwhile.
+    if (sidecar->value("sha256", "") != Sha256File(ShardPath(shard))) {
+      JSQA_LOG(kWarn) << "synth: " << ShardPath(shard)
+                      << ": SHA-256 differs from its sidecar's (damaged or changed since written); redoing it";
+      std::error_code ignored;
+      fs::remove(SidecarPath(shard), ignored);
+      incomplete.push_back(shard);
+    }
+  }
+  return incomplete;
+}
+
+void ShardSet::WriteSidecar(int shard, const SynthCounts& counts) const {
+  const std::string path = ShardPath(shard);
+  const nlohmann::json sidecar = {{"file", fs::path(path).filename().string()},
+                                   {"pairs", counts.pairs},
+                                   {"item_begin", plan_.shard(shard).item_begin},
+                                   {"item_end", plan_.shard(shard).item_end},
+                                   {"bytes", fs::file_size(path)},
+                                   {"sha256", Sha256File(path)},
+                                   {"counts", counts.ToJson()}};
+  WriteFileAtomically(SidecarPath(shard), sidecar.dump(2) + "\n");
+}
+
+SynthCounts ShardSet::Totals() const {
+  SynthCounts totals = PlanSkipped(plan_);
+  for (int shard = 0; shard < plan_.shard_count(); ++shard)
+    if (const auto sidecar = CompleteSidecar(shard)) totals.Add(SynthCounts::FromJson(sidecar->at("counts")));
+  return totals;
+}
+
+bool ShardSet::WriteManifestIfComplete(const nlohmann::json& header) const {
+  nlohmann::json shards = nlohmann::json::array();
+  SynthCounts totals = PlanSkipped(plan_);
+  for (int shard = 0; shard < plan_.shard_count(); ++shard) {
+    std::optional<nlohmann::json> sidecar = CompleteSidecar(shard);
+    if (!sidecar) return false;
+    totals.Add(SynthCounts::FromJson(sidecar->at("counts")));
+    sidecar->erase("counts");
+    shards.push_back(std::move(*sidecar));
+  }
+  nlohmann::json manifest = header;
+  manifest["shard_count"] = plan_.shard_count();
+  manifest["items"] = plan_.items();
+  manifest["pairs"] = totals.pairs;
+  manifest["totals"] = totals.ToJson();
+  manifest["shards"] = shards;
+  WriteFileAtomically((fs::path(dir_) / "manifest.json").string(), manifest.dump(2) + "\n");
+  return true;
+}
+
+ShardSink::ShardSink(const ShardSet& set, const std::vector<SynthUnit>& units) : set_(set) {
+  for (const SynthUnit& unit : units) {
+    if (unit.shard >= static_cast<int>(units_left_.size())) units_left_.resize(unit.shard + 1, 0);
+    ++units_left_[unit.shard];
+  }
+}
+
+// Without Finish() the writer's destructor removes its temporary file: an
+// interrupted shard never looks complete.
+ShardSink::~ShardSink() {
+  if (sidecar_.valid()) sidecar_.wait();
+}
+
+void ShardSink::Drain() {
+  if (sidecar_.valid()) sidecar_.get();
+}
+
+void ShardSink::Consume(UnitResult& result) {
+  if (result.shard != current_) {
+    JSQA_CHECK(!writer_, "shard ", current_, " left unfinished before shard ", result.shard);
+    current_ = result.shard;
+    counts_ = SynthCounts();
+    writer_ = std::make_unique<ShardWriter>(set_.ShardPath(current_), set_.Info(current_));
+  }
+  for (const JndPair& pair : result.pairs) writer_->Append(pair);
+  counts_.Add(result.counts);
+  if (--units_left_[current_] == 0) Finish();
+}
+
+void ShardSink::Finish() {
+  writer_->Close();
+  writer_.reset();
+  // One sidecar in flight at a time: bounds the threads, and an error
+  // surfaces at the next shard.
+  Drain();
+  sidecar_ = std::async(std::launch::async, [this, shard = current_, counts = counts_] {
+    set_.WriteSidecar(shard, counts);
+  });
+  written_.Add(counts_);
+  JSQA_LOG(kInfo) << "synth: wrote " << set_.ShardPath(current_) << " (" << counts_.pairs << " pairs)";
+}
+
+}  // namespace jsqa

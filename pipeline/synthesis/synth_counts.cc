@@ -1,0 +1,75 @@
+#include "pipeline/synthesis/synth_counts.h"
+
+namespace jsqa {
+namespace {
+
+void AddAll(std::map<std::string, int64_t>& into, const std::map<std::string, int64_t>& from) {
+  for (const auto& [key, value] : from) into[key] += value;
+}
+
+int64_t Sum(const std::map<std::string, int64_t>& counts) {
+  int64_t total = 0;
+  for (const auto& [unused, value] : counts) total += value;
+  return total;
+}
+
+}  // namespace
+
+void SynthCounts::Add(const SynthCounts& other) {
+  segments += other.segments;
+  pairs += other.pairs;
+  dropped += other.dropped;
+  AddAll(draws_by_environment, other.draws_by_environment);
+  AddAll(accepted_by_environment, other.accepted_by_environment);
+  AddAll(skipped_by_reason, other.skipped_by_reason);
+}
+
+double SynthCounts::AcceptanceRate() const {
+  const int64_t draws = Sum(draws_by_environment);
+  return draws > 0 ? static_cast<double>(Sum(accepted_by_environment)) / draws : 0.0;
+}
+
+nlohmann::json SynthCounts::ToJson() const {
+  nlohmann::json by_environment = nlohmann::json::object();
+  for (const auto& [environment, draws] : draws_by_environment) {
+    const auto accepted = accepted_by_environment.count(environment) ? accepted_by_environment.at(environment) : 0;
+    by_environment[environment] = {{"draws", draws},
+                                   {"accepted", accepted},
+                                   {"acceptance_rate", draws ? double(accepted) / draws : 0.0}};
+  }
+  return {{"segments", segments},
+          {"pairs", pairs},
+          {"dropped_after_max_draws", dropped},
+          {"draws", Sum(draws_by_environment)},
+          {"accepted", Sum(accepted_by_environment)},
+          {"acceptance_rate", AcceptanceRate()},
+          {"by_environment", by_environment},
+          {"skipped_by_reason", skipped_by_reason}};
+}
+
+SynthCounts SynthCounts::FromJson(const nlohmann::json& json) {
+  SynthCounts counts;
+  counts.segments = json.at("segments").get<int64_t>();
+  counts.pairs = json.at("pairs").get<int64_t>();
+  counts.dropped = json.at("dropped_after_max_draws").get<int64_t>();
+  for (const auto& [environment, entry] : json.at("by_environment").items()) {
+    counts.draws_by_environment[environment] = entry.at("draws").get<int64_t>();
+    counts.accepted_by_environment[environment] = entry.at("accepted").get<int64_t>();
+  }
+  counts.skipped_by_reason = json.at("skipped_by_reason").get<std::map<std::string, int64_t>>();
+  return counts;
+}
+
+std::string ReasonClass(const std::string& message, const std::string& path) {
+  std::string text = message;
+  if (!path.empty() && text.rfind(path, 0) == 0) text = text.substr(path.size());
+  const auto start = text.find_first_not_of(": ");
+  if (start == std::string::npos) return "unknown";
+  text = text.substr(start);
+  const auto end = text.find_first_of(":([");
+  text = text.substr(0, end);
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text.empty() ? "unknown" : text;
+}
+
+}  // namespace jsqa

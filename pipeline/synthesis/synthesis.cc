@@ -1,0 +1,181 @@
+#include "pipeline/synthesis/synthesis.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "pipeline/base/error.h"
+#include "augment/jnd_svm.h"
+#include "pipeline/synthesis/audio_config.h"
+#include "pipeline/synthesis/jnd_config.h"
+#include "pipeline/base/logging.h"
+#include "pipeline/synthesis/noise_bank.h"
+#include "pipeline/synthesis/pair_maker.h"
+#include "pipeline/base/sha256.h"
+#include "pipeline/shards/shard_format.h"
+#include "pipeline/synthesis/shard_set.h"
+#include "pipeline/synthesis/synth_config.h"
+#include "pipeline/synthesis/synth_counts.h"
+#include "pipeline/synthesis/synth_graph.h"
+#include "pipeline/synthesis/synth_plan.h"
+
+namespace jsqa {
+namespace fs = std::filesystem;
+namespace {
+
+std::optional<JndSvm> LoadSvm(const JndConfig& jnd) {
+  if (jnd.svm_model.empty()) {
+    JSQA_LOG(kWarn) << "jnd.svm_model is empty: every pair is accepted without the JND check";
+    return std::nullopt;
+  }
+  if (!fs::is_regular_file(jnd.svm_model))
+    throw UsageError("jnd.svm_model = '" + jnd.svm_model + "': no such file");
+  return JndSvm::Load(jnd.svm_model);
+}
+
+std::string Percent(int64_t part, int64_t whole) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.1f%%", whole > 0 ? 100.0 * part / whole : 0.0);
+  return text;
+}
+
+void LogAcceptance(const SynthCounts& counts) {
+  std::string by_environment;
+  int64_t draws_total = 0, accepted_total = 0;
+  for (const auto& [environment, draws] : counts.draws_by_environment) {
+    const int64_t accepted =
+        counts.accepted_by_environment.count(environment) ? counts.accepted_by_environment.at(environment) : 0;
+    by_environment += " " + environment + " " + Percent(accepted, draws);
+    draws_total += draws;
+    accepted_total += accepted;
+  }
+  JSQA_LOG(kInfo) << "synth: JND acceptance " << Percent(accepted_total, draws_total) << " of " << draws_total
+                  << " draws (by environment:" << by_environment << "); " << counts.pairs << " pairs from "
+                  << counts.segments << " segments, " << counts.dropped << " dropped after max draws";
+  for (const auto& [reason, count] : counts.skipped_by_reason)
+    JSQA_LOG(kInfo) << "synth: " << count << " segments skipped: " << reason;
+}
+
+}  // namespace
+
+std::string SvmModelFingerprint(const Config& config) {
+  const auto& jnd = config.Get<JndConfig>("jnd");
+  if (jnd.svm_model.empty() || !fs::is_regular_file(jnd.svm_model)) return "";
+  return Sha256File(jnd.svm_model);
+}
+
+SynthSetup::SynthSetup(const Config& config, const std::vector<ManifestItem>& speech,
+                       const std::vector<ManifestItem>& noise)
+    : config_(config),
+      speech_(speech),
+      noise_(noise),
+      threads_(ParseThreadCount("synth.threads", config.Get<SynthConfig>("synth").threads)),
+      plan_(speech, config.Get<AudioConfig>("audio").sample_rate, config.Get<SynthConfig>("synth")) {
+  const auto& synth = config.Get<SynthConfig>("synth");
+  if (speech.empty()) throw UsageError("synth: no speech items; configure corpus.librispeech_root or corpus.speech_*");
+  if (noise.empty()) throw UsageError("synth: no noise items; configure corpus.chime3_backgrounds or corpus.noise_*");
+  if (plan_.items() == 0)
+    throw UsageError("synth: no utterance yields a segment of " + FormatDouble(synth.segment_seconds) + " s");
+  for (const SkippedEntry& entry : plan_.skipped())
+    JSQA_LOG(kDebug) << "synth: skipped " << entry.where << ": " << entry.reason;
+  svm_ = LoadSvm(config.Get<JndConfig>("jnd"));
+}
+
+const PairMaker& SynthSetup::maker() {
+  if (!maker_) {
+    const auto& audio = config_.Get<AudioConfig>("audio");
+    const auto& synth = config_.Get<SynthConfig>("synth");
+    NoiseBankArgs noise_args;
+    noise_args.sample_rate = audio.sample_rate;
+    noise_args.read = audio.Read();
+    noise_args.resample = audio.Resampling();
+    noise_args.cache_bytes = int64_t{synth.noise_cache_mb} << 20;
+    noise_args.threads = threads_;
+    bank_ = std::make_unique<NoiseBank>(noise_, noise_args);
+    maker_ = std::make_unique<PairMaker>(speech_, *bank_, svm_ ? &*svm_ : nullptr, config_.Get<JndConfig>("jnd"),
+                                         synth, audio);
+  }
+  return *maker_;
+}
+
+nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem>& speech,
+                            const std::vector<ManifestItem>& noise, const std::string& out_dir,
+                            const SynthJob& job) {
+  const auto& synth = config.Get<SynthConfig>("synth");
+  const auto& audio = config.Get<AudioConfig>("audio");
+  const auto start = std::chrono::steady_clock::now();
+  SynthSetup setup(config, speech, noise);
+  const SynthPlan& plan = setup.plan();
+
+  ShardInfo base;
+  base.sample_rate = audio.sample_rate;
+  base.segment_samples = static_cast<int>(plan.segment_samples());
+  base.sample_format = synth.SampleFormat();
+  base.store_components = synth.store_components;
+  base.seed = synth.seed;
+  base.config_text = config.CacheKeyText({"jnd", "synth", "audio"});
+  const ShardSet shards(out_dir, plan, base);
+  const std::vector<int> mine = plan.ShardsOfJob(job.index, job.count);
+  const std::vector<int> todo = shards.Incomplete(mine);
+  JSQA_LOG(kInfo) << "synth: " << plan.items() << " segments in " << plan.shard_count() << " shards; job "
+                  << job.index << " of " << job.count << " owns " << mine.size() << ", "
+                  << mine.size() - todo.size() << " already complete";
+
+  SynthCounts made;  // by this call, for its rate figure
+  if (!todo.empty()) {
+    const PairMaker& maker = setup.maker();
+    const std::vector<SynthUnit> units = plan.Units(todo);
+    int64_t segments = 0;
+    for (int shard : todo) segments += plan.shard(shard).item_end - plan.shard(shard).item_begin;
+
+    ShardSink sink(shards, units);
+    Progress progress("synth", segments, "segments");
+    SynthGraphArgs graph_args;
+    graph_args.threads = setup.threads();
+    graph_args.progress = &progress;
+    RunSynthGraph(units, maker, sink, graph_args);
+    sink.Drain();
+    made = sink.written();
+  }
+
+  // Noise recordings the bank left out (truncated, silent, NaN, ...), by
+  // reason; empty when this call made no shard and so read no noise.
+  nlohmann::json noise_skipped = nlohmann::json::object();
+  if (const NoiseBank* bank = setup.noise_bank()) {
+    for (const SkippedEntry& entry : bank->skipped()) {
+      const std::string reason = ReasonClass(entry.reason, entry.where);
+      noise_skipped[reason] = noise_skipped.value(reason, 0) + 1;
+    }
+  }
+
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const SynthCounts totals = shards.Totals();
+  LogAcceptance(totals);
+  nlohmann::json header = {{"schema_version", kShardSchemaVersion},
+                           {"generator_version", kShardGeneratorVersion},
+                           {"seed", synth.seed},
+                           {"sample_rate", audio.sample_rate},
+                           {"segment_samples", plan.segment_samples()},
+                           {"sample_format", synth.sample_format},
+                           {"store_components", synth.store_components},
+                           {"svm_model_sha256", SvmModelFingerprint(config)},
+                           {"config", base.config_text}};
+  const bool complete = shards.WriteManifestIfComplete(header);
+  JSQA_LOG(kInfo) << "synth: " << (complete ? "all shards complete; wrote manifest.json in " + out_dir
+                                            : "other jobs' shards are still missing; manifest.json not yet written");
+  return {{"job", job.index},
+          {"jobs", job.count},
+          {"shards_made", todo.size()},
+          {"shard_count", plan.shard_count()},
+          {"complete", complete},
+          {"seconds", seconds},
+          {"made", made.ToJson()},
+          {"noise_skipped_by_reason", noise_skipped},
+          // Audio synthesised (both mixtures of each pair) per wall-clock second.
+          {"audio_seconds_per_second", seconds > 0 ? made.pairs * 2 * synth.segment_seconds / seconds : 0.0},
+          {"totals", totals.ToJson()}};
+}
+
+}  // namespace jsqa

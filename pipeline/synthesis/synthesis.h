@@ -1,0 +1,64 @@
+// One synthesis job end to end: noise bank, plan, shards of this job, the
+// flow graph, the manifest. Used by the synth stage, the synth command and
+// on-the-fly training batches.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "augment/jnd_svm.h"
+#include "pipeline/base/config.h"
+#include "pipeline/corpus/item_manifest.h"
+#include "pipeline/synthesis/noise_bank.h"
+#include "pipeline/synthesis/pair_maker.h"
+#include "pipeline/synthesis/synth_plan.h"
+
+namespace jsqa {
+
+struct SynthJob {
+  int index = 0;  // this job's shards: j % count == index
+  int count = 1;
+};
+
+// What a synthesis graph needs, from [jnd], [synth] and [audio]: the plan
+// (cheap), and the SVM, noise bank and pair maker (made on first use of
+// maker(): decoding the noise takes a while).
+class SynthSetup {
+ public:
+  // Throws UsageError for missing speech or noise, or a missing SVM model.
+  SynthSetup(const Config& config, const std::vector<ManifestItem>& speech, const std::vector<ManifestItem>& noise);
+
+  const SynthPlan& plan() const { return plan_; }
+  int threads() const { return threads_; }
+  const PairMaker& maker();
+  // The noise bank once maker() has made it (it lists the recordings it left
+  // out), else nullptr.
+  const NoiseBank* noise_bank() const { return bank_.get(); }
+
+ private:
+  const Config& config_;
+  const std::vector<ManifestItem>& speech_;
+  const std::vector<ManifestItem>& noise_;
+  const int threads_;
+  const SynthPlan plan_;
+  std::optional<JndSvm> svm_;
+  std::unique_ptr<NoiseBank> bank_;
+  std::unique_ptr<PairMaker> maker_;
+};
+
+// Writes this job's incomplete shards into out_dir (complete ones are
+// skipped), then manifest.json if all shards of the run are complete.
+// Returns the summary (this job's work and the totals over complete shards);
+// logs the JND acceptance rate overall and per noise environment.
+nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem>& speech,
+                            const std::vector<ManifestItem>& noise, const std::string& out_dir,
+                            const SynthJob& job);
+
+// SHA-256 of the configured SVM model, "" when none: part of synth's cache
+// key, so retraining the model reruns synthesis.
+std::string SvmModelFingerprint(const Config& config);
+
+}  // namespace jsqa
