@@ -18,7 +18,8 @@
 #include "pipeline/synthesis/audio_config.h"
 #include "pipeline/base/logging.h"
 #include "model/mos_metrics.h"
-#include "pipeline/reports/png_plot.h"
+#include "pipeline/reports/plot.h"
+#include "pipeline/reports/smoothing.h"
 #include "pipeline/base/progress.h"
 
 namespace jsqa {
@@ -140,9 +141,16 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
   const EncoderOptions encoder_options = EncoderOptionsFrom(model_config);
   MosModel model(encoder_options);
   if (!pretrained.empty()) LoadEncoderFile(pretrained, model->encoder);
-  if (settings.encoder == "frozen") model->encoder->FreezeLayers(model->encoder->layers());
-  if (settings.encoder == "partial")
-    model->encoder->FreezeLayers(std::max<int64_t>(0, model->encoder->layers() - settings.trainable_layers));
+  switch (settings.encoder) {
+    case FinetuneConfig::EncoderTraining::kTrained:
+      break;
+    case FinetuneConfig::EncoderTraining::kFrozen:
+      model->encoder->FreezeLayers(model->encoder->layers());
+      break;
+    case FinetuneConfig::EncoderTraining::kPartial:
+      model->encoder->FreezeLayers(std::max<int64_t>(0, model->encoder->layers() - settings.trainable_layers));
+      break;
+  }
   model->to(session.device());
   model->train();
   session.Start(*model, total_steps, {"epoch", "loss", "learning_rate", "val_rmse", "val_pcc", "val_srcc"});
@@ -150,7 +158,7 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
   if (session.is_main())
     JSQA_LOG(kInfo) << "finetune: " << train.size() << " training clips, " << validation.size() << " validation; "
                     << settings.epochs << " epochs of " << batches.steps_per_epoch() << " steps; encoder "
-                    << (pretrained.empty() ? "from scratch" : "from " + pretrained) << ", " << settings.encoder;
+                    << (pretrained.empty() ? "from scratch" : "from " + pretrained) << ", " << settings.Text("encoder");
 
   const std::string model_path = (fs::path(out_dir) / "model.pt").string();
   std::optional<Progress> progress;
@@ -200,7 +208,7 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
       if (session.is_main()) {
         JSQA_LOG(kInfo) << "finetune: epoch " << epoch << " validation RMSE " << FormatDouble(metrics.rmse) << ", PCC "
                         << FormatDouble(metrics.pcc) << (best ? " (best so far)" : "");
-        if (best && settings.select == "best") SaveMosModelFile(model_path, model, encoder_options);
+        if (best && settings.select == FinetuneConfig::Select::kBest) SaveMosModelFile(model_path, model, encoder_options);
       }
       session.Checkpoint();
     }
@@ -220,17 +228,21 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
                             {"train_clips", train.size()},
                             {"validation_clips", validation.size()},
                             {"pretrained", pretrained.empty() ? "none (scratch)" : pretrained},
-                            {"encoder", settings.encoder},
-                            {"select", settings.select}};
+                            {"encoder", settings.Text("encoder")},
+                            {"select", settings.Text("select")}};
   for (const char* key : {"best_epoch", "best_validation", "last_validation"})
     if (progress_state.contains(key)) summary[key] = progress_state[key];
   if (session.is_main()) {
-    if (settings.select == "last" || !fs::exists(model_path)) SaveMosModelFile(model_path, model, encoder_options);
+    if (settings.select == FinetuneConfig::Select::kLast || !fs::exists(model_path)) SaveMosModelFile(model_path, model, encoder_options);
     const PlotSeries loss = session.metrics().Series("loss", "training MSE");
     if (!loss.y.empty()) summary["last_logged_loss"] = loss.y.back();
-    WriteLinePlot((fs::path(out_dir) / "curves.png").string(),
-                  {loss, session.metrics().Series("val_rmse", "validation RMSE")},
-                  PlotOptions{"fine-tuning", "step", "MSE / RMSE"});
+    // curves.png and curves.svg: training MSE raw and smoothed, validation
+    // RMSE once per epoch.
+    std::vector<PlotSeries> curves = RawAndSmoothed(loss, 0);
+    curves.push_back(session.metrics().Series("val_rmse", "validation RMSE"));
+    curves.back().color = 1;
+    WriteLinePlot((fs::path(out_dir) / "curves.png").string(), curves,
+                  PlotOptions{"fine-tuning", {"step"}, {"MSE / RMSE"}});
   }
   summary["model_sha256"] = session.Finish("finetune");
   return summary;

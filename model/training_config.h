@@ -24,9 +24,8 @@ struct ModelConfig : ConfigSection {
   bool projection_head = false;  // the paper's best: off (see model/heads.h)
   int contrastive_size = 256;    // what NT-Xent sees
 
-  void Register(po::options_description& options, const std::string& prefix) override;
-  void Validate(const std::string& prefix) const override;
-  std::string ToString() const override;
+  void Declare(KeyDeclarations& keys) override;
+  void ValidateTogether(const std::string& prefix) const override;
 
   std::vector<int64_t> Channels() const;
   std::vector<int64_t> Strides() const;
@@ -35,24 +34,27 @@ struct ModelConfig : ConfigSection {
 // The optimisation keys shared by [pretrain] and [finetune].
 struct OptimizerSettings {
   int64_t batch_size = 32;  // per step, over all ranks together
-  std::string optimizer = "adam";  // adam | adamw | sgd (momentum 0.9)
+  enum class Optimizer { kAdam, kAdamW, kSgd };  // SGD with momentum 0.9
+  Optimizer optimizer = Optimizer::kAdam;
   double learning_rate = 1e-4;
   double weight_decay = 0.0;
-  std::string schedule = "constant";  // constant | cosine | linear (decay to 0 at the last step)
+  // After warm-up: constant, or decaying to 0 at the last step.
+  enum class Schedule { kConstant, kCosine, kLinear };
+  Schedule schedule = Schedule::kConstant;
   int64_t warmup_steps = 0;           // linear ramp from 0 before the schedule
   uint64_t seed = 1;                  // initialisation and data order
   int64_t checkpoint_every = 200;     // steps; the last step always checkpoints
   int64_t log_every = 10;             // steps between metrics.csv rows
 
-  void Register(po::options_description& options, const std::string& prefix);
-  void Validate(const std::string& prefix) const;
-  void AddTo(KeyValueText& text) const;
+  // Declares the keys into the parent section; batch_size >= min_batch_size.
+  void Declare(KeyDeclarations& keys, int min_batch_size);
   // The learning rate at step (0-based) of total_steps.
   double LearningRateAt(int64_t step, int64_t total_steps) const;
 };
 
 struct PretrainConfig : ConfigSection {
-  std::string source = "shards";  // shards | on-the-fly
+  enum class Source { kShards, kOnTheFly };
+  Source source = Source::kShards;
   // The synth stage's folder (manifest.json); under `run` the graph's synth input.
   std::string shards;
   int64_t steps = 1000;
@@ -61,9 +63,7 @@ struct PretrainConfig : ConfigSection {
   bool gather_negatives = true;
   OptimizerSettings optimization;
 
-  void Register(po::options_description& options, const std::string& prefix) override;
-  void Validate(const std::string& prefix) const override;
-  std::string ToString() const override;
+  void Declare(KeyDeclarations& keys) override;
 };
 
 struct FinetuneConfig : ConfigSection {
@@ -72,19 +72,21 @@ struct FinetuneConfig : ConfigSection {
   std::string pretrained;
   // pretrained (the default: from the pretrained encoder when there is one)
   // or scratch (ignore it: the baseline, also in a graph that pretrains).
-  std::string init = "pretrained";
+  enum class Init { kPretrained, kScratch };
+  Init init = Init::kPretrained;
   std::string train_dbs = "NISQA_TRAIN_SIM,NISQA_TRAIN_LIVE";
   std::string val_dbs = "NISQA_VAL_SIM,NISQA_VAL_LIVE";
-  std::string encoder = "trained";  // trained | frozen | partial
+  enum class EncoderTraining { kTrained, kFrozen, kPartial };
+  EncoderTraining encoder = EncoderTraining::kTrained;
   int trainable_layers = 4;         // with encoder = partial: the last N conv layers train
   int64_t epochs = 20;
   double segment_seconds = 4.0;     // random training crops; validation uses full clips
-  std::string select = "best";      // best (lowest validation RMSE) | last
+  enum class Select { kBest, kLast };  // best: lowest validation RMSE
+  Select select = Select::kBest;
   OptimizerSettings optimization;
 
-  void Register(po::options_description& options, const std::string& prefix) override;
-  void Validate(const std::string& prefix) const override;
-  std::string ToString() const override;
+  void Declare(KeyDeclarations& keys) override;
+  void ValidateTogether(const std::string& prefix) const override;
 
   std::vector<std::string> TrainDbs() const { return SplitList(train_dbs); }
   std::vector<std::string> ValDbs() const { return SplitList(val_dbs); }
@@ -96,9 +98,7 @@ struct EvaluateConfig : ConfigSection {
   std::string dbs = "NISQA_TEST_FOR,NISQA_TEST_P501,NISQA_TEST_LIVETALK";
   int batch_size = 8;  // clips per forward pass (padded to the longest)
 
-  void Register(po::options_description& options, const std::string& prefix) override;
-  void Validate(const std::string& prefix) const override;
-  std::string ToString() const override;
+  void Declare(KeyDeclarations& keys) override;
 
   std::vector<std::string> Dbs() const { return SplitList(dbs); }
 };
@@ -107,13 +107,11 @@ struct RuntimeConfig : ConfigSection {
   std::string device = "cpu";   // cpu | cuda | cuda:N
   std::string threads = "auto";  // torch intra-op threads per process
   // On CUDA: autocast to bfloat16 for convolutions and matmuls.
-  std::string mixed_precision = "off";  // off | bf16
+  enum class MixedPrecision { kOff, kBf16 };
+  MixedPrecision mixed_precision = MixedPrecision::kOff;
   int timeout_seconds = 600;  // a collective waiting longer (a dead rank) fails the run
 
-  void Register(po::options_description& options, const std::string& prefix) override;
-  void Validate(const std::string& prefix) const override;
-  std::string ToString() const override;
-  std::vector<std::string> ExecutionKeys() const override { return {"device", "threads", "timeout_seconds"}; }
+  void Declare(KeyDeclarations& keys) override;
 };
 
 // "NISQA_TEST_FOR" and "TEST_FOR" name the same db.

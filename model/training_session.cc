@@ -17,14 +17,20 @@ constexpr int kCheckpointsKept = 2;
 
 std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(const OptimizerSettings& settings,
                                                        const std::vector<torch::Tensor>& parameters) {
-  if (settings.optimizer == "sgd")
-    return std::make_unique<torch::optim::SGD>(
-        parameters, torch::optim::SGDOptions(settings.learning_rate).momentum(0.9).weight_decay(settings.weight_decay));
-  if (settings.optimizer == "adamw")
-    return std::make_unique<torch::optim::AdamW>(
-        parameters, torch::optim::AdamWOptions(settings.learning_rate).weight_decay(settings.weight_decay));
-  return std::make_unique<torch::optim::Adam>(
-      parameters, torch::optim::AdamOptions(settings.learning_rate).weight_decay(settings.weight_decay));
+  using Optimizer = OptimizerSettings::Optimizer;
+  switch (settings.optimizer) {
+    case Optimizer::kSgd:
+      return std::make_unique<torch::optim::SGD>(
+          parameters,
+          torch::optim::SGDOptions(settings.learning_rate).momentum(0.9).weight_decay(settings.weight_decay));
+    case Optimizer::kAdamW:
+      return std::make_unique<torch::optim::AdamW>(
+          parameters, torch::optim::AdamWOptions(settings.learning_rate).weight_decay(settings.weight_decay));
+    case Optimizer::kAdam:
+      return std::make_unique<torch::optim::Adam>(
+          parameters, torch::optim::AdamOptions(settings.learning_rate).weight_decay(settings.weight_decay));
+  }
+  throw Error("unknown optimizer");
 }
 
 }  // namespace
@@ -50,8 +56,9 @@ TrainingSession::TrainingSession(const Config& config, const OptimizerSettings& 
   const auto& runtime = config.Get<RuntimeConfig>("runtime");
   const DistributedEnv env = DistributedEnv::FromEnvironment();
   device_ = ResolveDevice(runtime.device, env.local_rank);
-  autocast_ = runtime.mixed_precision == "bf16" && device_.is_cuda();
-  if (runtime.mixed_precision == "bf16" && !device_.is_cuda())
+  const bool bf16 = runtime.mixed_precision == RuntimeConfig::MixedPrecision::kBf16;
+  autocast_ = bf16 && device_.is_cuda();
+  if (bf16 && !device_.is_cuda())
     JSQA_LOG(kWarn) << "runtime.mixed_precision = bf16 applies to CUDA only; training in float32 on " << device_.str();
   torch::set_num_threads(ParseThreadCount("runtime.threads", runtime.threads));
   distributed_ = std::make_unique<Distributed>(env, device_, std::chrono::seconds(runtime.timeout_seconds));

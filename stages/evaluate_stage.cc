@@ -6,6 +6,17 @@
 
 namespace jsqa {
 
+std::vector<std::string> EvaluateStage::KeySections(const Config&, const std::set<std::string>& inputs) const {
+  if (!inputs.count("prepare")) return ConfigSections();
+  return {"evaluate", "audio", "runtime"};
+}
+
+std::vector<std::string> EvaluateStage::InputFiles(const std::string& input, const Config&) const {
+  if (input == "prepare") return {"nisqa.tsv"};
+  if (input == "finetune") return {"model.pt"};
+  return {};
+}
+
 std::string EvaluateStage::Fingerprint(const Config& config) const {
   return FileFingerprint(config.Get<EvaluateConfig>("evaluate").model, "model.pt");
 }

@@ -15,6 +15,10 @@ class EvaluateStage : public Stage {
   std::vector<std::string> ConfigSections() const override {
     return {"evaluate", "audio", "runtime", "corpus", "prepare"};
   }
+  // [corpus] and [prepare] only without a prepare input; with one, its
+  // nisqa.tsv (and the finetune input's model.pt).
+  std::vector<std::string> KeySections(const Config& config, const std::set<std::string>& inputs) const override;
+  std::vector<std::string> InputFiles(const std::string& input, const Config& config) const override;
   std::string Fingerprint(const Config& config) const override;
   void Run(StageContext& context) const override;
 };

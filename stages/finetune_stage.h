@@ -16,6 +16,10 @@ class FinetuneStage : public Stage {
   std::vector<std::string> ConfigSections() const override {
     return {"model", "finetune", "audio", "runtime", "corpus", "prepare"};
   }
+  // [corpus] and [prepare] only without a prepare input; with one, its
+  // nisqa.tsv (and the pretrain input's encoder.pt).
+  std::vector<std::string> KeySections(const Config& config, const std::set<std::string>& inputs) const override;
+  std::vector<std::string> InputFiles(const std::string& input, const Config& config) const override;
   std::string Fingerprint(const Config& config) const override;
   void Run(StageContext& context) const override;
 };

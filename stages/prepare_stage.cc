@@ -6,36 +6,27 @@
 #include "pipeline/base/error.h"
 #include "pipeline/corpus/corpus_config.h"
 #include "pipeline/corpus/corpus_index.h"
+#include "pipeline/corpus/corpus_listing.h"
 #include "pipeline/corpus/item_manifest.h"
 #include "pipeline/base/logging.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
 
-void PrepareConfig::Register(po::options_description& options, const std::string& prefix) {
-  const std::string p = prefix + ".";
-  options.add_options()
-      ((p + "check").c_str(), po::value(&check)->default_value(check),
-       "header: read file headers only (fast); decode: decode every file, catching truncation and NaN")
-      ((p + "min_seconds").c_str(), po::value(&min_seconds)->default_value(min_seconds),
-       "files shorter than this many seconds are skipped")
-      ((p + "threads").c_str(), po::value(&threads)->default_value(threads),
-       "worker threads: auto (all cores) or a count >= 1; never changes the output");
-}
-
-void PrepareConfig::Validate(const std::string& prefix) const {
-  RequireOneOf(prefix + ".check", check, {"header", "decode"});
-  if (!(min_seconds >= 0.0))
-    throw UsageError(prefix + ".min_seconds = " + FormatDouble(min_seconds) + ": allowed: >= 0");
-  ParseThreadCount(prefix + ".threads", threads);
-}
-
-std::string PrepareConfig::ToString() const {
-  return KeyValueText().Add("check", check).Add("min_seconds", min_seconds).Add("threads", threads).str();
+void PrepareConfig::Declare(KeyDeclarations& keys) {
+  keys.Choice("check", check,
+              "header: read file headers only (fast); decode: decode every file, catching truncation and NaN",
+              {{"header", Check::kHeader}, {"decode", Check::kDecode}});
+  keys.Key("min_seconds", min_seconds, "files shorter than this many seconds are skipped").AtLeast(0);
+  keys.Threads("threads", threads, "worker threads");
 }
 
 IndexArgs PrepareConfig::Index() const {
-  return {check == "decode", min_seconds, ParseThreadCount("prepare.threads", threads)};
+  return {check == Check::kDecode, min_seconds, ParseThreadCount("prepare.threads", threads)};
+}
+
+std::string PrepareStage::Fingerprint(const Config& config) const {
+  return CorpusListingDigest(config.Get<CorpusConfig>("corpus"));
 }
 
 void PrepareStage::Run(StageContext& context) const {

@@ -15,16 +15,14 @@
 namespace jsqa {
 
 struct PrepareConfig : ConfigSection {
-  // "header": read each file's header (fast); "decode": decode every file
+  // kHeader: read each file's header (fast); kDecode: decode every file
   // fully, catching truncated files and NaN/Inf samples before training does.
-  std::string check = "header";
+  enum class Check { kHeader, kDecode };
+  Check check = Check::kHeader;
   double min_seconds = 0.1;  // shorter files are skipped
   std::string threads = "auto";  // "auto" (all cores) or a count >= 1
 
-  void Register(po::options_description& options, const std::string& prefix) override;
-  void Validate(const std::string& prefix) const override;
-  std::string ToString() const override;
-  std::vector<std::string> ExecutionKeys() const override { return {"threads"}; }
+  void Declare(KeyDeclarations& keys) override;
   IndexArgs Index() const;
 };
 
@@ -40,6 +38,8 @@ class PrepareStage : public Stage {
     return "index LibriSpeech, CHiME-3 and NISQA into manifests (id, path, duration, rate)";
   }
   std::vector<std::string> ConfigSections() const override { return {"corpus", "prepare"}; }
+  // The corpora's listing (names, sizes, times): a changed corpus reruns prepare.
+  std::string Fingerprint(const Config& config) const override;
   void Run(StageContext& context) const override;
 };
 

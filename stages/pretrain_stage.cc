@@ -7,8 +7,28 @@
 
 namespace jsqa {
 
+std::vector<std::string> PretrainStage::KeySections(const Config& config,
+                                                    const std::set<std::string>& inputs) const {
+  std::vector<std::string> sections = {"model", "pretrain", "runtime"};
+  switch (config.Get<PretrainConfig>("pretrain").source) {
+    case PretrainConfig::Source::kShards:
+      return sections;
+    case PretrainConfig::Source::kOnTheFly:
+      sections.insert(sections.end(), {"jnd", "synth", "audio"});
+      if (!inputs.count("prepare")) sections.insert(sections.end(), {"corpus", "prepare"});
+      return sections;
+  }
+  return ConfigSections();
+}
+
+std::vector<std::string> PretrainStage::InputFiles(const std::string& input, const Config&) const {
+  if (input == "synth") return {"manifest.json"};
+  if (input == "prepare") return {"speech.tsv", "noise.tsv"};
+  return {};
+}
+
 std::string PretrainStage::Fingerprint(const Config& config) const {
-  return config.Get<PretrainConfig>("pretrain").source == "on-the-fly" ? SvmModelFingerprint(config) : "";
+  return config.Get<PretrainConfig>("pretrain").source == PretrainConfig::Source::kOnTheFly ? SvmModelFingerprint(config) : "";
 }
 
 void PretrainStage::Run(StageContext& context) const {
@@ -16,7 +36,7 @@ void PretrainStage::Run(StageContext& context) const {
   const auto& settings = config.Get<PretrainConfig>("pretrain");
   PairBatchOpener open;
   std::vector<ManifestItem> speech, noise;
-  if (settings.source == "shards") {
+  if (settings.source == PretrainConfig::Source::kShards) {
     const std::string shards = InputOrSetting(context, "synth", settings.shards, "pretrain.shards", true);
     VerifyShards(shards);  // once here, not on every pass
     const uint64_t seed = settings.optimization.seed;

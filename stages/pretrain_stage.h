@@ -13,11 +13,15 @@ class PretrainStage : public Stage {
   std::string Description() const override {
     return "pretrain the encoder contrastively (NT-Xent) on JND pairs from shards or synthesised on the fly";
   }
-  // [jnd], [synth] and [audio] make the pairs on the fly (with shards they
-  // are already in the synth input's key).
+  // [jnd], [synth] and [audio] make the pairs on the fly; [corpus] and
+  // [prepare] find the corpus when no prepare input is in the graph.
   std::vector<std::string> ConfigSections() const override {
     return {"model", "pretrain", "runtime", "jnd", "synth", "audio", "corpus", "prepare"};
   }
+  // From shards: [model], [pretrain], [runtime] and the shard manifest (its
+  // checksums), not how the shards were made.
+  std::vector<std::string> KeySections(const Config& config, const std::set<std::string>& inputs) const override;
+  std::vector<std::string> InputFiles(const std::string& input, const Config& config) const override;
   std::string Fingerprint(const Config& config) const override;
   void Run(StageContext& context) const override;
 };

@@ -8,6 +8,11 @@
 namespace jsqa {
 namespace fs = std::filesystem;
 
+std::vector<std::string> SynthStage::InputFiles(const std::string& input, const Config&) const {
+  if (input == "prepare") return {"speech.tsv", "noise.tsv"};
+  return {};
+}
+
 std::string SynthStage::Fingerprint(const Config& config) const { return SvmModelFingerprint(config); }
 
 void SynthStage::Run(StageContext& context) const {

@@ -15,6 +15,8 @@ class SynthStage : public Stage {
   }
   std::vector<std::string> ConfigSections() const override { return {"jnd", "synth", "audio"}; }
   std::vector<std::string> RequiredInputs() const override { return {"prepare"}; }
+  // Only the speech and noise manifests of prepare: a NISQA change leaves synth as it was.
+  std::vector<std::string> InputFiles(const std::string& input, const Config& config) const override;
   std::string Fingerprint(const Config& config) const override;
   void Run(StageContext& context) const override;
 };

@@ -77,6 +77,17 @@ std::string TypeName(const po::option_description& option) {
   return "text";
 }
 
+// Where key is named in message as a whole key (followed by a space, ':'
+// or the end), or npos.
+size_t FindKey(const std::string& message, const std::string& key) {
+  for (size_t at = message.find(key); at != std::string::npos; at = message.find(key, at + 1)) {
+    const size_t end = at + key.size();
+    const bool starts = at == 0 || message[at - 1] == ' ' || message[at - 1] == ',';
+    if (starts && (end == message.size() || message[end] == ' ' || message[end] == ':')) return at;
+  }
+  return std::string::npos;
+}
+
 // The option's name without the "--" boost adds for command-line options.
 std::string OptionName(const po::error_with_option_name& error) {
   std::string name = error.get_option_name();
@@ -85,40 +96,53 @@ std::string OptionName(const po::error_with_option_name& error) {
 
 }  // namespace
 
-KeyValueText& KeyValueText::Add(const std::string& key, const std::string& value) {
-  text_ += key + " = " + value + "\n";
-  return *this;
+void ConfigSection::Register(po::options_description& options, const std::string& prefix) {
+  const KeyDeclarations declarations = Declarations();  // outlives the loop
+  for (const KeyDeclaration& key : declarations.keys()) key.Register(options, prefix + "." + key.name());
 }
-KeyValueText& KeyValueText::Add(const std::string& key, const char* value) {
-  return Add(key, std::string(value));
+
+void ConfigSection::Validate(const std::string& prefix) const {
+  const KeyDeclarations declarations = Declarations();  // outlives the loop
+  for (const KeyDeclaration& key : declarations.keys()) key.Validate(prefix + "." + key.name());
+  ValidateTogether(prefix);
 }
-KeyValueText& KeyValueText::Add(const std::string& key, bool value) {
-  return Add(key, std::string(value ? "true" : "false"));
+
+std::string ConfigSection::ToString() const {
+  std::string text;
+  const KeyDeclarations declarations = Declarations();  // outlives the loop
+  for (const KeyDeclaration& key : declarations.keys()) text += key.name() + " = " + key.Text() + "\n";
+  return text;
 }
-KeyValueText& KeyValueText::Add(const std::string& key, double value) {
-  return Add(key, FormatDouble(value));
+
+std::vector<std::string> ConfigSection::ExecutionKeys() const {
+  std::vector<std::string> names;
+  const KeyDeclarations declarations = Declarations();  // outlives the loop
+  for (const KeyDeclaration& key : declarations.keys())
+    if (key.execution()) names.push_back(key.name());
+  return names;
 }
-KeyValueText& KeyValueText::Add(const std::string& key, int value) {
-  return Add(key, std::to_string(value));
+
+std::string ConfigSection::Text(const std::string& name) const {
+  const KeyDeclarations declarations = Declarations();  // outlives the loop
+  for (const KeyDeclaration& key : declarations.keys())
+    if (key.name() == name) return key.Text();
+  throw Error("config: no key '" + name + "' in this section");
 }
-KeyValueText& KeyValueText::Add(const std::string& key, int64_t value) {
-  return Add(key, std::to_string(value));
-}
-KeyValueText& KeyValueText::Add(const std::string& key, uint64_t value) {
-  return Add(key, std::to_string(value));
+
+KeyDeclarations ConfigSection::Declarations() const {
+  KeyDeclarations keys;
+  const_cast<ConfigSection*>(this)->Declare(keys);
+  return keys;
 }
 
 std::string FormatDouble(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  // Shortest representation that parses back to the same double.
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::ostringstream out;
-    out.precision(precision);
-    out << value;
-    if (std::stod(out.str()) == value) return out.str();
-  }
-  return std::to_string(value);
+  // Shortest text that parses back to the same double, in plain notation
+  // where that is as short ("-60", not the "-6e+01" of %g at precision 1).
+  char text[64];
+  const auto result = std::to_chars(text, text + sizeof(text), value);
+  return std::string(text, result.ptr);
 }
 
 std::vector<std::string> SplitList(const std::string& text, char separator) {
@@ -314,20 +338,32 @@ void Config::Load(const std::string& path, const std::vector<std::string>& overr
     std::istringstream empty;
     Store(po::parse_config_file(empty, options_, true), "defaults", values, origins);
   }
-  po::notify(values);
-
-  for (const auto& [prefix, section] : sections_) {
+  // A choice's text becomes its enum in notify, then each section checks
+  // its rules; either error names where the offending key came from: the
+  // file, or --set.
+  const auto with_origin = [&](const auto& check) {
     try {
-      section->Validate(prefix);
+      check();
     } catch (const UsageError& e) {
-      // Name where the offending key came from: the file, or --set.
-      std::string origin = path.empty() ? "defaults" : path;
+      // A rule over two keys names both: blame --set when it gave either,
+      // else the file that gave the first key named.
       const std::string message = e.what();
-      for (const auto& [key, from] : origins)
-        if (message.rfind(key + " ", 0) == 0 || message.rfind(key + ":", 0) == 0) origin = from;
+      std::string origin = path.empty() ? "defaults" : path;
+      size_t first_at = std::string::npos;
+      for (const auto& [key, from] : origins) {
+        const size_t at = FindKey(message, key);
+        if (at == std::string::npos) continue;
+        if (from == "--set") {
+          origin = from;
+          break;
+        }
+        if (at < first_at) first_at = at, origin = from;
+      }
       throw UsageError(origin + ": " + message);
     }
-  }
+  };
+  with_origin([&] { po::notify(values); });
+  for (const auto& [prefix, section] : sections_) with_origin([&] { section->Validate(prefix); });
 }
 
 std::string Config::SectionsText(const std::vector<std::string>& prefixes) const {

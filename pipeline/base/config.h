@@ -1,7 +1,7 @@
 // Configuration: INI files parsed with Boost.Program_options.
 //
 // Option "section.key" lives under "[section]" in the INI file. Every config
-// struct implements ConfigSection (Register / Validate / ToString); a Config
+// struct is a ConfigSection that declares its keys once; a Config
 // owns the sections, loads a file plus "--set section.key=value" overrides
 // (overrides win), and reports mistakes as UsageError naming the key, the
 // file and the allowed values.
@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "pipeline/base/config_keys.h"
+
 namespace jsqa {
 
 namespace po = boost::program_options;
@@ -28,39 +30,34 @@ namespace po = boost::program_options;
 class ConfigSection {
  public:
   virtual ~ConfigSection() = default;
+  // Every key of the section, once (pipeline/base/config_keys.h).
+  virtual void Declare(KeyDeclarations& keys) = 0;
+  // Rules that span keys (snr_min_db <= snr_max_db), checked after each
+  // key's own; throw UsageError("<prefix>.<key> ...: <reason>").
+  virtual void ValidateTogether(const std::string& prefix) const { (void)prefix; }
+
   // Adds this section's options as "<prefix>.<key>", bound to the fields.
-  virtual void Register(po::options_description& options, const std::string& prefix) = 0;
+  void Register(po::options_description& options, const std::string& prefix);
   // Throws UsageError("<prefix>.<key> = <value>: <reason>; allowed: ...").
-  virtual void Validate(const std::string& prefix) const = 0;
-  // "key = value" lines, one per registered key, in registration order; what
-  // is written to the INI section. Must round-trip through Load.
-  virtual std::string ToString() const = 0;
+  void Validate(const std::string& prefix) const;
+  // "key = value" lines, one per key, in declaration order; what is written
+  // to the INI section. Round-trips through Load.
+  std::string ToString() const;
   // Keys that change how a stage runs but never what it produces (thread
   // counts): left out of cache keys.
-  virtual std::vector<std::string> ExecutionKeys() const { return {}; }
-};
-
-// Builds ToString() text: Add("snr_min_db", 0.0) → "snr_min_db = 0\n".
-class KeyValueText {
- public:
-  KeyValueText& Add(const std::string& key, const std::string& value);
-  KeyValueText& Add(const std::string& key, const char* value);
-  KeyValueText& Add(const std::string& key, bool value);
-  KeyValueText& Add(const std::string& key, double value);
-  KeyValueText& Add(const std::string& key, int value);
-  KeyValueText& Add(const std::string& key, int64_t value);
-  KeyValueText& Add(const std::string& key, uint64_t value);
-  const std::string& str() const { return text_; }
+  std::vector<std::string> ExecutionKeys() const;
+  // One key's value as the INI file writes it (a choice's name, not its
+  // enum); throws Error for a key the section does not declare.
+  std::string Text(const std::string& key) const;
 
  private:
-  std::string text_;
+  // Declare() only takes the members' addresses, so a const section can
+  // list its keys to read them.
+  KeyDeclarations Declarations() const;
 };
 
-// Shortest text that reads back to the same double ("0.1", not "0.100000").
-std::string FormatDouble(double value);
 // Splits "a, b ,c" into {"a", "b", "c"}; empty text gives {}.
 std::vector<std::string> SplitList(const std::string& text, char separator = ',');
-std::string JoinList(const std::vector<std::string>& items, const std::string& separator = ",");
 // "auto" → all cores, else a count >= 1; throws UsageError naming key.
 int ParseThreadCount(const std::string& key, const std::string& value);
 // Throws UsageError naming key unless value is one of allowed.
@@ -103,7 +100,7 @@ class Config {
   // [graph] entries in file order: (stage, inputs text).
   const std::vector<std::pair<std::string, std::string>>& GraphEntries() const { return graph_; }
   // [sweep] entries in file order: (keys, settings), e.g.
-  // ("jnd.delta_min_db:jnd.delta_max_db", "0:1, 0:3"); see pipeline/sweep_grid.h.
+  // ("jnd.delta_min_db:jnd.delta_max_db", "0:1, 0:3"); see pipeline/run/sweep_grid.h.
   const std::vector<std::pair<std::string, std::string>>& SweepEntries() const { return sweep_; }
   const po::options_description& Options() const { return options_; }
 

@@ -27,9 +27,8 @@ struct CorpusConfig : ConfigSection {
   std::string noise_folder;   // other noise: a folder (first level = environment)
   std::string noise_list;     // other noise: a file listing audio paths
 
-  void Register(po::options_description& options, const std::string& prefix) override;
-  void Validate(const std::string& prefix) const override;
-  std::string ToString() const override;
+  void Declare(KeyDeclarations& keys) override;
+  void ValidateTogether(const std::string& prefix) const override;
 
   std::vector<std::string> LibriSpeechSubsets() const { return SplitList(librispeech_subsets); }
   Chime3Selection Chime3() const;

@@ -7,6 +7,7 @@
 #include "pipeline/base/error.h"
 #include "pipeline/run/artifact_cache.h"
 #include "pipeline/base/logging.h"
+#include "pipeline/base/sha256.h"
 #include "pipeline/base/text_files.h"
 
 namespace jsqa {
@@ -44,9 +45,32 @@ double RunStage(const Stage& stage, const Config& config, const ArtifactCache& c
   }
 }
 
+// What this stage's key holds of one input: the SHA-256 of each file it
+// reads from the input's folder, or the input's key when it reads the whole
+// folder. An input that has not run yet (a plan) stands in with its key: the
+// plan can still tell which points share a stage.
+std::string InputDigest(const Stage& stage, const Config& config, const std::string& input,
+                        const std::string& folder, const std::string& input_key, bool input_ready) {
+  const std::vector<std::string> files = stage.InputFiles(input, config);
+  if (files.empty() || !input_ready) return input + ":" + input_key;
+  std::string digest = input + ":";
+  for (const std::string& file : files) {
+    const fs::path path = fs::path(folder) / file;
+    digest += file + "=" + (fs::exists(path) ? Sha256File(path.string()) : std::string("absent")) + ";";
+  }
+  return digest;
+}
+
 }  // namespace
 
 bool RunReport::ok() const { return Count(StageOutcome::kFailed) + Count(StageOutcome::kSkipped) == 0; }
+
+int RunReport::ExitCode() const {
+  if (ok()) return 0;
+  for (const StageReport& report : stages)
+    if (report.usage_error) return 2;
+  return 1;
+}
 
 int RunReport::Count(StageOutcome outcome) const {
   int count = 0;
@@ -83,18 +107,20 @@ RunReport RunGraph(const Config& config, const StageGraph& graph, const StageReg
     StageReport stage_report;
     stage_report.stage = node.stage;
 
-    std::vector<std::string> upstream_keys;
+    std::vector<std::string> upstream_digests;
     std::map<std::string, std::string> inputs, input_keys;
     std::string missing;
     for (const std::string& input : node.inputs) {
-      upstream_keys.push_back(input + ":" + keys[input]);
       inputs[input] = folders[input];
       input_keys[input] = keys[input];
       if (unavailable.count(input)) missing = input;
+      upstream_digests.push_back(
+          InputDigest(stage, config, input, folders[input], keys[input], !unavailable.count(input)));
     }
-    const std::string key = ArtifactKey(stage.Name(), stage.Version(),
-                                        config.CacheKeyText(stage.ConfigSections()) + stage.Fingerprint(config),
-                                        upstream_keys);
+    const std::set<std::string> input_names(node.inputs.begin(), node.inputs.end());
+    const std::string key = ArtifactKey(
+        stage.Name(), stage.Version(),
+        config.CacheKeyText(stage.KeySections(config, input_names)) + stage.Fingerprint(config), upstream_digests);
     keys[node.stage] = stage_report.key = key;
     const bool forced = options.force.count("all") || options.force.count(node.stage);
 
@@ -122,6 +148,9 @@ RunReport RunGraph(const Config& config, const StageGraph& graph, const StageReg
       } catch (const std::exception& e) {
         stage_report.outcome = StageOutcome::kFailed;
         stage_report.error = e.what();
+        // Independent stages still run; the exit code tells the user it
+        // was their config, as the stage's own command would.
+        stage_report.usage_error = dynamic_cast<const UsageError*>(&e) != nullptr;
         unavailable.insert(node.stage);
         JSQA_LOG(kError) << node.stage << ": failed: " << e.what();
       }

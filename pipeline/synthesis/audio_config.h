@@ -12,14 +12,13 @@ namespace jsqa {
 
 struct AudioConfig : ConfigSection {
   int sample_rate = 16000;               // Hz, what every stage works at
-  std::string channel_mode = "downmix";  // downmix | pick
-  int channel = 0;                       // 0-based, with channel_mode = pick
-  std::string resampler = "soxr";        // soxr | libsamplerate
+  ChannelMode channel_mode = ChannelMode::kDownmix;
+  int channel = 0;  // 0-based, with channel_mode = pick
+  ResamplerEngine resampler = ResamplerEngine::kSoxr;
   std::string resampler_quality;         // engine's names; empty: engine default
 
-  void Register(po::options_description& options, const std::string& prefix) override;
-  void Validate(const std::string& prefix) const override;
-  std::string ToString() const override;
+  void Declare(KeyDeclarations& keys) override;
+  void ValidateTogether(const std::string& prefix) const override;
 
   ReadArgs Read() const;
   ResampleArgs Resampling() const;

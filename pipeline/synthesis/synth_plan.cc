@@ -14,8 +14,9 @@ SynthPlan::SynthPlan(const std::vector<ManifestItem>& speech, int sample_rate, c
     int64_t segments = length / segment_samples_;
     const int64_t tail = length % segment_samples_;
     if (segments == 0) {
-      if (config.short_policy == "skip" || length == 0) {
-        skipped_.push_back({speech[i].item.path, "shorter than synth.segment_seconds (short_policy = skip)"});
+      if (config.short_policy == SynthConfig::ShortPolicy::kSkip || length == 0) {
+        skipped_.push_back(
+            {speech[i].item.path, SkipReason::kTooShort, "shorter than synth.segment_seconds (short_policy = skip)"});
         continue;
       }
       segments = 1;

@@ -112,7 +112,7 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
   ShardInfo base;
   base.sample_rate = audio.sample_rate;
   base.segment_samples = static_cast<int>(plan.segment_samples());
-  base.sample_format = synth.SampleFormat();
+  base.sample_format = synth.sample_format;
   base.store_components = synth.store_components;
   base.seed = synth.seed;
   base.config_text = config.CacheKeyText({"jnd", "synth", "audio"});
@@ -145,7 +145,7 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
   nlohmann::json noise_skipped = nlohmann::json::object();
   if (const NoiseBank* bank = setup.noise_bank()) {
     for (const SkippedEntry& entry : bank->skipped()) {
-      const std::string reason = ReasonClass(entry.reason, entry.where);
+      const std::string reason = SkipReasonCode(entry.code);
       noise_skipped[reason] = noise_skipped.value(reason, 0) + 1;
     }
   }
@@ -158,7 +158,7 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
                            {"seed", synth.seed},
                            {"sample_rate", audio.sample_rate},
                            {"segment_samples", plan.segment_samples()},
-                           {"sample_format", synth.sample_format},
+                           {"sample_format", synth.Text("sample_format")},
                            {"store_components", synth.store_components},
                            {"svm_model_sha256", SvmModelFingerprint(config)},
                            {"config", base.config_text}};

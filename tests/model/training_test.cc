@@ -136,14 +136,14 @@ TEST(Schedule, WarmupThenCosineOrLinearDecayToZero) {
   OptimizerSettings settings;
   settings.learning_rate = 1.0;
   settings.warmup_steps = 4;
-  settings.schedule = "cosine";
+  settings.schedule = OptimizerSettings::Schedule::kCosine;
   EXPECT_DOUBLE_EQ(settings.LearningRateAt(0, 104), 0.2);  // (0 + 1) / (4 + 1)
   EXPECT_DOUBLE_EQ(settings.LearningRateAt(4, 104), 1.0);
   EXPECT_NEAR(settings.LearningRateAt(54, 104), 0.5, 1e-12);  // half way: cos(π/2)
   EXPECT_NEAR(settings.LearningRateAt(104, 104), 0.0, 1e-12);
-  settings.schedule = "linear";
+  settings.schedule = OptimizerSettings::Schedule::kLinear;
   EXPECT_NEAR(settings.LearningRateAt(29, 104), 0.75, 1e-12);
-  settings.schedule = "constant";
+  settings.schedule = OptimizerSettings::Schedule::kConstant;
   EXPECT_DOUBLE_EQ(settings.LearningRateAt(100, 104), 1.0);
 }
 

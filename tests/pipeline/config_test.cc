@@ -9,24 +9,26 @@ namespace jsqa {
 namespace {
 
 struct ToySection : ConfigSection {
+  enum class Mode { kFast, kSlow };
   double snr_min_db = 0.0;
+  double snr_max_db = 10.0;
   int threads = 2;
-  std::string mode = "fast";
+  Mode mode = Mode::kFast;
   bool store = false;
+  std::string workers = "auto";
 
-  void Register(po::options_description& options, const std::string& prefix) override {
-    const std::string p = prefix + ".";
-    options.add_options()((p + "snr_min_db").c_str(), po::value(&snr_min_db)->default_value(snr_min_db), "dB")(
-        (p + "threads").c_str(), po::value(&threads)->default_value(threads), "count")(
-        (p + "mode").c_str(), po::value(&mode)->default_value(mode), "fast|slow")(
-        (p + "store").c_str(), po::value(&store)->default_value(store), "flag");
+  void Declare(KeyDeclarations& keys) override {
+    keys.Key("snr_min_db", snr_min_db, "dB");
+    keys.Key("snr_max_db", snr_max_db, "dB");
+    keys.Key("threads", threads, "count").AtLeast(1);
+    keys.Choice("mode", mode, "speed", {{"fast", Mode::kFast}, {"slow", Mode::kSlow}});
+    keys.Key("store", store, "flag");
+    keys.Threads("workers", workers, "worker threads");
   }
-  void Validate(const std::string& prefix) const override {
-    if (threads < 1) throw UsageError(prefix + ".threads = " + std::to_string(threads) + ": allowed: >= 1");
-    RequireOneOf(prefix + ".mode", mode, {"fast", "slow"});
-  }
-  std::string ToString() const override {
-    return KeyValueText().Add("snr_min_db", snr_min_db).Add("threads", threads).Add("mode", mode).Add("store", store).str();
+  void ValidateTogether(const std::string& prefix) const override {
+    if (snr_min_db > snr_max_db)
+      throw UsageError(prefix + ".snr_min_db = " + FormatDouble(snr_min_db) + ", " + prefix +
+                       ".snr_max_db = " + FormatDouble(snr_max_db) + ": need snr_min_db <= snr_max_db");
   }
 };
 
@@ -68,7 +70,7 @@ TEST_F(ConfigTest, OverridesWinOverTheFile) {
   config.Load(Write("[toy]\nthreads = 3\n[graph]\nprepare =\n"),
               {"toy.threads=5", "toy.mode=slow", "graph.synth=prepare", "toy.threads=7"});
   EXPECT_EQ(toy.threads, 7);  // the last override of a key wins
-  EXPECT_EQ(toy.mode, "slow");
+  EXPECT_EQ(toy.mode, ToySection::Mode::kSlow);
   EXPECT_EQ(config.GraphEntries().size(), 2u);
 }
 
@@ -92,6 +94,37 @@ TEST_F(ConfigTest, OutOfRangeAndEnumValuesListWhatIsAllowed) {
   const std::string mode = LoadError("", {"toy.mode=medium"});
   EXPECT_NE(mode.find("--set: toy.mode = 'medium'"), std::string::npos) << mode;
   EXPECT_NE(mode.find("allowed: fast, slow"), std::string::npos) << mode;
+}
+
+// A rule over two keys blames --set when --set gave either of them, not
+// the file that gave (or did not give) the other.
+TEST_F(ConfigTest, CrossKeyErrorNamesSetWhenSetGaveEitherKey) {
+  const std::string error = LoadError("[toy]\nsnr_min_db = 5\n", {"toy.snr_max_db=1"});
+  EXPECT_EQ(error.rfind("--set: toy.snr_min_db = 5, toy.snr_max_db = 1", 0), 0u) << error;
+  const std::string from_file = LoadError("[toy]\nsnr_min_db = 5\nsnr_max_db = 1\n");
+  EXPECT_NE(from_file.find("c.ini: toy.snr_min_db = 5"), std::string::npos) << from_file;
+  const std::string workers = LoadError("", {"toy.workers=none"});
+  EXPECT_EQ(workers.rfind("--set: toy.workers = 'none'", 0), 0u) << workers;
+}
+
+// Register, Validate, ToString, --help and the execution keys all come from
+// the one declaration of each key.
+TEST_F(ConfigTest, OneDeclarationGivesHelpTextAndExecutionKeys) {
+  Config config;
+  auto& toy = config.AddSection<ToySection>("toy");
+  config.Load(Write("[toy]\nmode = slow\n"));
+  EXPECT_EQ(toy.ToString(),
+            "snr_min_db = 0\nsnr_max_db = 10\nthreads = 2\nmode = slow\nstore = false\nworkers = auto\n");
+  EXPECT_EQ(toy.Text("mode"), "slow");
+  EXPECT_THROW(toy.Text("nothing"), Error);
+  EXPECT_EQ(toy.ExecutionKeys(), std::vector<std::string>{"workers"});
+  EXPECT_EQ(config.CacheKeyText({"toy"}).find("workers"), std::string::npos);
+  const auto* threads = config.Options().find_nothrow("toy.threads", false);
+  ASSERT_NE(threads, nullptr);
+  EXPECT_EQ(threads->description(), "count (>= 1)");
+  const auto* mode = config.Options().find_nothrow("toy.mode", false);
+  ASSERT_NE(mode, nullptr);
+  EXPECT_EQ(mode->description(), "speed (one of fast, slow)");
 }
 
 TEST_F(ConfigTest, MalformedOverrideAndDuplicateKeyAndMissingFile) {
@@ -119,6 +152,9 @@ TEST(ConfigHelpers, SplitAndFormat) {
   EXPECT_TRUE(SplitList("").empty());
   EXPECT_EQ(FormatDouble(0.1), "0.1");
   EXPECT_EQ(FormatDouble(-3.0), "-3");
+  EXPECT_EQ(FormatDouble(-60.0), "-60");
+  EXPECT_EQ(FormatDouble(192000.0), "192000");
+  EXPECT_EQ(FormatDouble(1e-4), "1e-04");
   EXPECT_EQ(std::stod(FormatDouble(1.0 / 3.0)), 1.0 / 3.0);
 }
 
@@ -130,7 +166,7 @@ TEST_F(ConfigTest, IncludedBaseAppliesWhereTheFileIsSilent) {
   auto& toy = config.AddSection<ToySection>("toy");
   config.Load(dir_ / "child.ini", {"toy.threads=4"});
   EXPECT_DOUBLE_EQ(toy.snr_min_db, -5);  // from the base
-  EXPECT_EQ(toy.mode, "fast");           // the file over its base
+  EXPECT_EQ(toy.mode, ToySection::Mode::kFast);  // the file over its base
   EXPECT_EQ(toy.threads, 4);             // --set over both
   ASSERT_EQ(config.GraphEntries().size(), 2u);  // the base's graph: the child has none
   ASSERT_EQ(config.SweepEntries().size(), 1u);  // the child's [sweep] replaces the base's
@@ -147,7 +183,7 @@ TEST_F(ConfigTest, EnvironmentVariablesInValues) {
   Config config;
   auto& toy = config.AddSection<ToySection>("toy");
   config.Load(Write("[toy]\nmode = ${JSQA_TEST_MODE}\n"));
-  EXPECT_EQ(toy.mode, "slow");
+  EXPECT_EQ(toy.mode, ToySection::Mode::kSlow);
   unsetenv("JSQA_TEST_MODE");
   const std::string error = LoadError("[toy]\nmode = ${JSQA_TEST_MODE}\n");
   EXPECT_NE(error.find("toy.mode"), std::string::npos) << error;

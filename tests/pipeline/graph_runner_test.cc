@@ -21,11 +21,7 @@ namespace fs = std::filesystem;
 
 struct ValueSection : ConfigSection {
   int value = 1;
-  void Register(po::options_description& options, const std::string& prefix) override {
-    options.add_options()((prefix + ".value").c_str(), po::value(&value)->default_value(value), "value");
-  }
-  void Validate(const std::string&) const override {}
-  std::string ToString() const override { return KeyValueText().Add("value", value).str(); }
+  void Declare(KeyDeclarations& keys) override { keys.Key("value", value, "value"); }
 };
 
 std::atomic<int> g_runs{0};
