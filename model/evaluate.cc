@@ -10,7 +10,7 @@
 #include "pipeline/base/csv.h"
 #include "pipeline/base/logging.h"
 #include "model/mos_metrics.h"
-#include "pipeline/reports/png_plot.h"
+#include "pipeline/reports/plot.h"
 #include "pipeline/base/progress.h"
 #include "pipeline/base/text_files.h"
 
@@ -89,8 +89,10 @@ nlohmann::json RunEvaluation(const Config& config, const std::string& out_dir, c
     all.push_back(m);
     per_db[db] = AddRow(db, db, m, table, markdown);
     PlotSeries points{db, predicted, target};
-    WriteScatterPlot((fs::path(out_dir) / ("scatter-" + db + ".png")).string(), points,
-                     PlotOptions{db, "predicted MOS", "subjective MOS", 640, 560}, true);
+    // scatter-<db>.png and .svg; on the dashed y = x line is perfect.
+    WriteScatterPlot((fs::path(out_dir) / ("scatter-" + db + ".png")).string(), {points},
+                     PlotOptions{db + ": predicted vs subjective MOS", {"predicted MOS"}, {"subjective MOS"}, 640, 560},
+                     true);
   }
   JSQA_CHECK(!all.empty(), "evaluate: none of ", settings.dbs, " has clips to score");
   // The mean over datasets weighs each dataset equally, as NISQA reports.

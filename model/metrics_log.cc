@@ -30,7 +30,8 @@ void MetricsLog::Append(int64_t step, const std::map<std::string, double>& value
 }
 
 PlotSeries MetricsLog::Series(const std::string& column, const std::string& name) const {
-  PlotSeries series{name, {}, {}};
+  PlotSeries series;
+  series.name = name;
   for (size_t c = 1; c < columns_.size(); ++c) {
     if (columns_[c] != column) continue;
     for (const auto& row : rows_) {

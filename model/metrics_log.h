@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/reports/png_plot.h"
+#include "pipeline/reports/plot.h"
 
 namespace jsqa {
 

@@ -9,7 +9,8 @@
 #include "model/nt_xent.h"
 #include "model/training_session.h"
 #include "pipeline/base/logging.h"
-#include "pipeline/reports/png_plot.h"
+#include "pipeline/reports/plot.h"
+#include "pipeline/reports/smoothing.h"
 #include "pipeline/base/progress.h"
 
 namespace jsqa {
@@ -189,7 +190,9 @@ nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, 
       summary["first_logged_loss"] = loss.y.front();
       summary["last_logged_loss"] = loss.y.back();
     }
-    WriteLinePlot((fs::path(out_dir) / "loss.png").string(), {loss}, PlotOptions{"pretraining loss", "step", "loss"});
+    // loss.png and loss.svg: the logged loss thin, its moving average over it.
+    WriteLinePlot((fs::path(out_dir) / "loss.png").string(), RawAndSmoothed(loss, 0),
+                  PlotOptions{"pretraining loss", {"step"}, {"NT-Xent loss"}});
   }
   summary["model_sha256"] = session.Finish("pretrain");
   return summary;

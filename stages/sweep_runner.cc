@@ -1,15 +1,19 @@
 #include "stages/sweep_runner.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <numeric>
+#include <optional>
 #include <sstream>
 
 #include "pipeline/base/error.h"
 #include "pipeline/base/csv.h"
 #include "pipeline/base/logging.h"
-#include "pipeline/reports/png_plot.h"
+#include "pipeline/reports/plot.h"
 #include "pipeline/base/text_files.h"
 #include "stages/builtin_stages.h"
 
@@ -90,16 +94,67 @@ PointResult ReadPointResult(const SweepOptions& options, const SweepPoint& point
   return result;
 }
 
-// An axis's keys without their sections, for legends and axis labels:
-// "delta_min_db:delta_max_db".
-std::string ShortLabel(const SweepAxis& axis) {
-  std::vector<std::string> names;
-  for (const std::string& key : axis.keys) names.push_back(key.substr(key.find('.') + 1));
-  return JoinList(names, ":");
+// An axis of seeds ("synth.seed", "pretrain.seed", ...) holds replicates, not
+// settings: the points that differ only in it are pooled into one plotted
+// point, their mean with an error bar of ± one standard deviation.
+bool IsSeedAxis(const SweepAxis& axis) {
+  for (const std::string& key : axis.keys)
+    if (key.substr(key.find('.') + 1) != "seed") return false;
+  return true;
+}
+
+// A range axis: two keys "SECTION.NAME_minUNIT:SECTION.NAME_maxUNIT", such as
+// the JND Δ "jnd.delta_min_db:jnd.delta_max_db". Its settings read "0–1".
+struct RangeName {
+  std::string section, quantity, unit;  // "JND", "Δ", "dB"
+};
+
+std::optional<RangeName> RangeAxisName(const SweepAxis& axis) {
+  if (axis.keys.size() != 2) return std::nullopt;
+  const size_t low = axis.keys[0].rfind("_min"), high = axis.keys[1].rfind("_max");
+  if (low == std::string::npos || high == std::string::npos || axis.keys[0].substr(0, low) != axis.keys[1].substr(0, high) ||
+      axis.keys[0].substr(low + 4) != axis.keys[1].substr(high + 4))
+    return std::nullopt;
+  const std::string stem = axis.keys[0].substr(0, low);  // "jnd.delta"
+  const size_t dot = stem.find('.');
+  RangeName name{stem.substr(0, dot), stem.substr(dot + 1), axis.keys[0].substr(low + 4)};
+  for (char& c : name.section) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (name.quantity == "delta") name.quantity = "Δ";
+  if (name.quantity == "snr") name.quantity = "SNR";
+  if (!name.unit.empty() && name.unit[0] == '_') name.unit.erase(0, 1);
+  if (name.unit == "db") name.unit = "dB";
+  return name;
+}
+
+// The x-axis title: "JND Δ range (dB)", else the full keys.
+std::string AxisTitle(const SweepAxis& axis) {
+  const auto range = RangeAxisName(axis);
+  if (!range) return axis.Label();
+  return range->section + " " + range->quantity + " range" + (range->unit.empty() ? "" : " (" + range->unit + ")");
+}
+
+// A setting as a category tick label: "0–1" for a range, else its values.
+std::string SettingText(const SweepAxis& axis, size_t setting) {
+  if (RangeAxisName(axis)) return axis.values[setting][0] + "–" + axis.values[setting][1];
+  return axis.ValueLabel(setting);
+}
+
+// A setting in a legend, whole and distinct: "Δ 0–1 dB" for a range, else
+// "model.projection_head = true".
+std::string LegendText(const SweepAxis& axis, size_t setting) {
+  const auto range = RangeAxisName(axis);
+  if (range) return range->quantity + " " + SettingText(axis, setting) + (range->unit.empty() ? "" : " " + range->unit);
+  return axis.Label() + " = " + axis.ValueLabel(setting);
+}
+
+size_t SettingIndex(const SweepAxis& axis, const std::string& label) {
+  size_t setting = 0;
+  while (setting + 1 < axis.values.size() && axis.ValueLabel(setting) != label) ++setting;
+  return setting;
 }
 
 // x positions of an axis: its numbers when every setting is one number,
-// else the settings' indices (named in the plot title).
+// else the settings' indices, drawn as categories.
 std::vector<double> AxisPositions(const SweepAxis& axis, bool* numeric) {
   std::vector<double> x;
   *numeric = axis.keys.size() == 1;
@@ -119,39 +174,66 @@ std::vector<double> AxisPositions(const SweepAxis& axis, bool* numeric) {
   return x;
 }
 
+// "mean_pcc" → "mean PCC".
+std::string MetricTitle(const std::string& metric) {
+  std::string title = metric.substr(0, metric.find('_')) + " ";
+  for (const char c : metric.substr(metric.find('_') + 1)) title += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return title;
+}
+
+// sweep-<metric>-vs-<keys>.png and .svg: the metric against each axis's
+// settings, one line per combination of the other axes' settings.
 void WritePlots(const SweepOptions& options, const SweepPlan& plan, const std::vector<PointResult>& results) {
   const char* plotted[] = {"mean_pcc", "mean_srcc", "mean_rmse"};
+  const bool seeds = std::any_of(options.axes.begin(), options.axes.end(), IsSeedAxis);
   for (size_t a = 0; a < options.axes.size(); ++a) {
     const SweepAxis& axis = options.axes[a];
+    if (IsSeedAxis(axis)) continue;
     bool numeric = false;
     const std::vector<double> x = AxisPositions(axis, &numeric);
-    std::string settings;  // what the x positions of a non-numeric axis stand for
+    PlotOptions plot;
+    plot.x.label = AxisTitle(axis);
     if (!numeric)
-      for (size_t s = 0; s < axis.values.size(); ++s)
-        settings += (s ? ", " : ": ") + std::to_string(s) + "=" + axis.ValueLabel(s);
+      for (size_t s = 0; s < axis.values.size(); ++s) plot.x.categories.push_back(SettingText(axis, s));
     for (const char* metric : plotted) {
-      // One line per setting of the other axes.
-      std::map<std::string, PlotSeries> lines;
+      // Line name → setting of this axis → the finite values of its points
+      // (several when a seed axis replicates them); lines in point order.
+      std::vector<std::string> names;
+      std::map<std::string, std::map<size_t, std::vector<double>>> pooled;
       for (size_t p = 0; p < plan.points.size(); ++p) {
         const SweepPoint& point = plan.points[p];
-        std::string others;
+        std::string name;
         for (size_t b = 0; b < options.axes.size(); ++b)
-          if (b != a) others += (others.empty() ? "" : ", ") + ShortLabel(options.axes[b]) + "=" + point.labels[b];
-        size_t setting = 0;
-        while (axis.ValueLabel(setting) != point.labels[a]) ++setting;
+          if (b != a && !IsSeedAxis(options.axes[b]))
+            name += (name.empty() ? "" : ", ") + LegendText(options.axes[b], SettingIndex(options.axes[b], point.labels[b]));
+        if (name.empty()) name = MetricTitle(metric);
+        if (!pooled.count(name)) names.push_back(name);
+        std::vector<double>& values = pooled[name][SettingIndex(axis, point.labels[a])];
         const auto found = results[p].values.find(metric);
-        PlotSeries& line = lines[others];
-        line.name = others;
-        line.x.push_back(x[setting]);
-        line.y.push_back(found == results[p].values.end() ? NAN : found->second);
+        if (found != results[p].values.end() && std::isfinite(found->second)) values.push_back(found->second);
       }
       std::vector<PlotSeries> series;
-      for (auto& [name, line] : lines) series.push_back(std::move(line));
+      for (const std::string& name : names) {
+        PlotSeries line;
+        line.name = name;
+        for (const auto& [setting, values] : pooled[name]) {
+          double mean = NAN, spread = 0;
+          if (!values.empty()) mean = std::accumulate(values.begin(), values.end(), 0.0) / values.size();
+          for (const double v : values) spread += (v - mean) * (v - mean);
+          line.x.push_back(x[setting]);
+          line.y.push_back(mean);
+          // Sample standard deviation over the seeds (none for one seed).
+          if (seeds) line.y_error.push_back(values.size() > 1 ? std::sqrt(spread / (values.size() - 1)) : 0.0);
+        }
+        series.push_back(std::move(line));
+      }
+      plot.title = MetricTitle(metric) + " vs " + plot.x.label + (seeds ? " (mean ± s.d. over seeds)" : "");
+      plot.y.label = MetricTitle(metric) + " over the test sets";
       std::string file_key = axis.Label();
       for (char& c : file_key)
         if (c == ':') c = '+';
       WriteLinePlot((fs::path(options.run_dir) / ("sweep-" + std::string(metric) + "-vs-" + file_key + ".png")).string(),
-                    series, PlotOptions{std::string(metric) + settings, ShortLabel(axis), metric});
+                    series, plot);
     }
   }
 }

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache
   libtorch-dev libgloo-dev libtbb-dev
   libsndfile1-dev libsoxr-dev libsamplerate0-dev
-  libhdf5-dev libboost-program-options-dev libsvm-dev nlohmann-json3-dev libpng-dev
+  libhdf5-dev libboost-program-options-dev libsvm-dev nlohmann-json3-dev
   libplplot-dev plplot-driver-cairo
   googletest libgtest-dev
   clang libclang-rt-dev llvm
