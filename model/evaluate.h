@@ -1,7 +1,7 @@
 // Evaluation of a fine-tuned model.pt on NISQA test sets: per dataset and
 // averaged over them, RMSE, MAE, PCC, SRCC and rmse_map (P.1401 first-order
 // mapping), as results.csv and results.md, predictions.csv, and a scatter
-// plot per dataset (scatter-<db>.png, predicted vs subjective MOS).
+// plot per dataset (scatter-<db>.png and .svg, predicted vs subjective MOS).
 #pragma once
 
 #include <nlohmann/json.hpp>

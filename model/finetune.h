@@ -18,7 +18,7 @@ struct MosClip {
 };
 
 // Trains per [model], [finetune], [audio] and [runtime] into out_dir:
-// model.pt, checkpoints/, metrics.csv and curves.png (rank 0). pretrained:
+// model.pt, checkpoints/, metrics.csv and curves.png/.svg (rank 0). pretrained:
 // an encoder.pt, or "" for the scratch baseline. Resumes from out_dir's
 // latest checkpoint. Returns the summary (steps, losses, validation metrics).
 nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, const std::vector<MosClip>& train,

@@ -17,7 +17,7 @@ using PairBatchOpener =
     std::function<std::unique_ptr<PairBatchSource>(int64_t epoch, int64_t batch_size, const RankSlice& slice)>;
 
 // Trains per [model], [pretrain] and [runtime] into out_dir: checkpoints/,
-// metrics.csv and loss.png (rank 0), and encoder.pt at the end. Resumes
+// metrics.csv and loss.png/.svg (rank 0), and encoder.pt at the end. Resumes
 // from out_dir's latest checkpoint. Returns the summary (steps, losses,
 // throughput, data-wait fraction).
 nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, const PairBatchOpener& open_batches);

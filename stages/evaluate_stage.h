@@ -1,5 +1,5 @@
 // The evaluate stage: a fine-tuned model on NISQA's test sets. Outputs:
-// results.md, results.csv, predictions.csv, scatter-<db>.png.
+// results.md, results.csv, predictions.csv, scatter-<db>.png and .svg.
 #pragma once
 
 #include "pipeline/run/stage.h"

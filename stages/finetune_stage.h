@@ -1,6 +1,6 @@
 // The finetune stage: encoder + MOS head on NISQA's training sets, from a
 // pretrained encoder (the pretrain input or finetune.pretrained) or from
-// scratch. Outputs: model.pt, checkpoints/, metrics.csv, curves.png.
+// scratch. Outputs: model.pt, checkpoints/, metrics.csv, curves.png and .svg.
 #pragma once
 
 #include "pipeline/run/stage.h"

@@ -1,6 +1,6 @@
 // The pretrain stage: contrastive pretraining of the encoder on JND pairs,
 // read from the synth stage's shards or synthesised on the fly
-// (pretrain.source). Outputs: encoder.pt, checkpoints/, metrics.csv, loss.png.
+// (pretrain.source). Outputs: encoder.pt, checkpoints/, metrics.csv, loss.png and .svg.
 #pragma once
 
 #include "pipeline/run/stage.h"
