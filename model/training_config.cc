@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "model/distributed.h"
 #include "pipeline/base/error.h"
 
 namespace jsqa {
@@ -25,6 +26,8 @@ std::vector<int64_t> ParseIntList(const std::string& key, const std::string& tex
 }
 
 }  // namespace
+
+void RequireDeviceAvailable(const RuntimeConfig& runtime) { ResolveDevice(runtime.device, 0); }
 
 std::string CanonicalDbName(const std::string& db) { return db.rfind("NISQA_", 0) == 0 ? db : "NISQA_" + db; }
 

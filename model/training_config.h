@@ -114,6 +114,10 @@ struct RuntimeConfig : ConfigSection {
   void Declare(KeyDeclarations& keys) override;
 };
 
+// Throws UsageError naming runtime.device when this libtorch or machine has
+// no such device (cuda on a CPU-only build), before any work is done.
+void RequireDeviceAvailable(const RuntimeConfig& runtime);
+
 // "NISQA_TEST_FOR" and "TEST_FOR" name the same db.
 std::string CanonicalDbName(const std::string& db);
 

@@ -17,6 +17,10 @@ std::vector<std::string> EvaluateStage::InputFiles(const std::string& input, con
   return {};
 }
 
+void EvaluateStage::CheckInputs(const Config& config, const std::set<std::string>& inputs) const {
+  RequireInputOrSetting(inputs, "finetune", config.Get<EvaluateConfig>("evaluate").model, "evaluate.model");
+}
+
 std::string EvaluateStage::Fingerprint(const Config& config) const {
   return FileFingerprint(config.Get<EvaluateConfig>("evaluate").model, "model.pt");
 }

@@ -27,6 +27,12 @@ std::vector<std::string> PretrainStage::InputFiles(const std::string& input, con
   return {};
 }
 
+void PretrainStage::CheckInputs(const Config& config, const std::set<std::string>& inputs) const {
+  const auto& settings = config.Get<PretrainConfig>("pretrain");
+  if (settings.source == PretrainConfig::Source::kShards)
+    RequireInputOrSetting(inputs, "synth", settings.shards, "pretrain.shards");
+}
+
 std::string PretrainStage::Fingerprint(const Config& config) const {
   return config.Get<PretrainConfig>("pretrain").source == PretrainConfig::Source::kOnTheFly ? SvmModelFingerprint(config) : "";
 }

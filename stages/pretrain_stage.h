@@ -22,6 +22,7 @@ class PretrainStage : public Stage {
   // checksums), not how the shards were made.
   std::vector<std::string> KeySections(const Config& config, const std::set<std::string>& inputs) const override;
   std::vector<std::string> InputFiles(const std::string& input, const Config& config) const override;
+  void CheckInputs(const Config& config, const std::set<std::string>& inputs) const override;
   std::string Fingerprint(const Config& config) const override;
   void Run(StageContext& context) const override;
 };

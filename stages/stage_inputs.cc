@@ -1,5 +1,6 @@
 #include "stages/stage_inputs.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "pipeline/base/error.h"
@@ -19,10 +20,23 @@ std::string InputOrSetting(const StageContext& context, const std::string& stage
                            const std::string& key, bool required) {
   const auto found = context.inputs.find(stage);
   if (found != context.inputs.end()) return found->second;
-  if (setting.empty() && required)
-    throw UsageError(key + " is empty: name the " + stage + " output to read (or run the " + stage +
-                     " stage before this one in [graph])");
+  if (required) RequireInputOrSetting({}, stage, setting, key);
   return setting;
+}
+
+void RequireInputOrSetting(const std::set<std::string>& inputs, const std::string& stage, const std::string& setting,
+                           const std::string& key) {
+  if (inputs.count(stage) || !setting.empty()) return;
+  throw UsageError(key + " is empty: name the " + stage + " output to read (or run the " + stage +
+                   " stage before this one in [graph])");
+}
+
+void RequireGraphDevice(const Config& config, const StageGraph& graph, const StageRegistry& registry) {
+  for (const GraphNode& node : graph.Ordered()) {
+    const auto sections = registry.Get(node.stage).ConfigSections();
+    if (std::find(sections.begin(), sections.end(), "runtime") == sections.end()) continue;
+    return RequireDeviceAvailable(config.Get<RuntimeConfig>("runtime"));
+  }
 }
 
 std::string FileInFolder(const std::string& path, const std::string& file_name) {

@@ -256,6 +256,12 @@ std::vector<SweepAxis> SweepAxes(const std::string& config_path, const std::vect
       axes.push_back(std::move(axis));
   }
   if (axes.empty()) throw UsageError("nothing to sweep: give --grid KEY=V1,V2 or a [sweep] section");
+  // A misspelled key would make every point fail after the first ran.
+  for (const SweepAxis& axis : axes)
+    for (const std::string& key : axis.keys)
+      if (!config.HasKey(key))
+        throw UsageError("sweep axis '" + axis.Label() + "': '" + key + "' is not a config key" +
+                         config.Suggestion(key));
   return axes;
 }
 

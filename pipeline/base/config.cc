@@ -35,8 +35,9 @@ std::string ExpandVariables(const std::string& value, const std::string& key, co
     if (end == std::string::npos) break;
     const std::string name = value.substr(start + 2, end - start - 2);
     const char* variable = std::getenv(name.c_str());
-    if (!variable)
-      throw UsageError(origin + ": " + key + " = '" + value + "': environment variable " + name + " is not set");
+    if (!variable || !*variable)
+      throw UsageError(origin + ": " + key + " = '" + value + "': environment variable " + name + " is " +
+                       (variable ? "empty" : "not set"));
     out += value.substr(at, start - at) + variable;
     at = end + 1;
   }
@@ -129,6 +130,14 @@ std::string ConfigSection::Text(const std::string& name) const {
   throw Error("config: no key '" + name + "' in this section");
 }
 
+std::string ConfigSection::Help(const std::string& prefix) const {
+  std::string text;
+  const KeyDeclarations declarations = Declarations();
+  for (const KeyDeclaration& key : declarations.keys())
+    text += "  --set " + prefix + "." + key.name() + "=" + key.Text() + "\n      " + key.Help() + "\n";
+  return text;
+}
+
 KeyDeclarations ConfigSection::Declarations() const {
   KeyDeclarations keys;
   const_cast<ConfigSection*>(this)->Declare(keys);
@@ -203,6 +212,18 @@ std::vector<std::string> Config::Keys() const {
   return keys;
 }
 
+bool Config::HasKey(const std::string& key) const { return options_.find_nothrow(key, false) != nullptr; }
+
+std::string Config::Suggestion(const std::string& key) const {
+  std::string best;
+  size_t best_distance = std::numeric_limits<size_t>::max();
+  for (const std::string& candidate : Keys()) {
+    const size_t distance = EditDistance(key, candidate);
+    if (distance < best_distance) best_distance = distance, best = candidate;
+  }
+  return best_distance <= std::max<size_t>(3, key.size() / 3) ? " (did you mean '" + best + "'?)" : "";
+}
+
 std::vector<std::string> Config::Prefixes() const {
   std::vector<std::string> prefixes;
   for (const auto& [name, section] : sections_) prefixes.push_back(name);
@@ -214,6 +235,12 @@ void Config::Store(const po::parsed_options& parsed, const std::string& origin,
   po::parsed_options known(&options_);
   for (auto option : parsed.options) {
     const std::string& key = option.string_key;
+    // A key given earlier (--set before the file, a file before its base)
+    // wins: its later values are never used, so their variables need not
+    // be set (--set corpus.librispeech_root=... with paper.ini's ${JSQA_DATA}).
+    if (const auto earlier = origins.find(key); !option.unregistered && earlier != origins.end() &&
+                                                 earlier->second != origin)
+      continue;
     for (std::string& value : option.value) value = ExpandVariables(value, key, origin);
     if (!option.unregistered) {
       // Boost's lexical_cast turns "-1" into 2^64 - 1 for an unsigned key
@@ -242,15 +269,7 @@ void Config::Store(const po::parsed_options& parsed, const std::string& origin,
       if (same == graph_.end()) graph_.emplace_back(stage, inputs);
       continue;
     }
-    std::string message = origin + ": unknown key '" + key + "'";
-    std::string best;
-    size_t best_distance = std::numeric_limits<size_t>::max();
-    for (const std::string& candidate : Keys()) {
-      const size_t distance = EditDistance(key, candidate);
-      if (distance < best_distance) best_distance = distance, best = candidate;
-    }
-    if (best_distance <= std::max<size_t>(3, key.size() / 3)) message += " (did you mean '" + best + "'?)";
-    throw UsageError(message);
+    throw UsageError(origin + ": unknown key '" + key + "'" + Suggestion(key));
   }
   try {
     po::store(known, values);
@@ -364,6 +383,12 @@ void Config::Load(const std::string& path, const std::vector<std::string>& overr
   };
   with_origin([&] { po::notify(values); });
   for (const auto& [prefix, section] : sections_) with_origin([&] { section->Validate(prefix); });
+}
+
+std::string Config::KeysHelp() const {
+  std::string text;
+  for (const auto& [prefix, section] : sections_) text += "[" + prefix + "]\n" + section->Help(prefix);
+  return text;
 }
 
 std::string Config::SectionsText(const std::vector<std::string>& prefixes) const {

@@ -49,6 +49,8 @@ class ConfigSection {
   // One key's value as the INI file writes it (a choice's name, not its
   // enum); throws Error for a key the section does not declare.
   std::string Text(const std::string& key) const;
+  // "  --set <prefix>.<key>=<default>" and its help line, for every key.
+  std::string Help(const std::string& prefix) const;
 
  private:
   // Declare() only takes the members' addresses, so a const section can
@@ -90,12 +92,17 @@ class Config {
 
   // The resolved config as INI text: every section, then [graph].
   std::string ToIni() const;
+  // Every key of every section as `--set section.key=default` with its help.
+  std::string KeysHelp() const;
   // INI text of the named sections only.
   std::string SectionsText(const std::vector<std::string>& prefixes) const;
   // The same without execution keys: what a cache key is made of.
   std::string CacheKeyText(const std::vector<std::string>& prefixes) const;
   // All registered "section.key" names.
   std::vector<std::string> Keys() const;
+  bool HasKey(const std::string& key) const;
+  // " (did you mean 'jnd.snr_min_db'?)" for a near miss of a known key, else "".
+  std::string Suggestion(const std::string& key) const;
   std::vector<std::string> Prefixes() const;
   // [graph] entries in file order: (stage, inputs text).
   const std::vector<std::pair<std::string, std::string>>& GraphEntries() const { return graph_; }

@@ -96,6 +96,10 @@ RunReport RunGraph(const Config& config, const StageGraph& graph, const StageReg
     for (const GraphNode& node : graph.Ordered()) known = known || node.stage == name;
     if (!known) throw UsageError("--force " + name + ": not a stage of this run's [graph]");
   }
+  // Before any work: a stage that would find nothing to read fails now,
+  // not after the stages before it ran for hours.
+  for (const GraphNode& node : graph.Ordered())
+    registry.Get(node.stage).CheckInputs(config, std::set<std::string>(node.inputs.begin(), node.inputs.end()));
   const ArtifactCache cache(options.run_dir);
   if (!options.plan_only) WriteFileAtomically((fs::path(options.run_dir) / "config.ini").string(), config.ToIni());
 

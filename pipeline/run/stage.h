@@ -57,6 +57,10 @@ class Stage {
   // Content the settings only name, such as a model file's checksum; part
   // of the cache key so that changing the file reruns the stage.
   virtual std::string Fingerprint(const Config& /*config*/) const { return ""; }
+  // Throws UsageError when the stage could not find what it reads: neither
+  // a graph input nor the setting that names it (evaluate without finetune
+  // and without evaluate.model). Checked for every stage before any runs.
+  virtual void CheckInputs(const Config& /*config*/, const std::set<std::string>& /*inputs*/) const {}
   // Stage names that must be among this stage's inputs.
   virtual std::vector<std::string> RequiredInputs() const { return {}; }
   // Bump when the stage's output format or algorithm changes: invalidates

@@ -46,9 +46,10 @@ std::string ConfigKeysHelp() {
   Config config;
   AddConfigSections(config);
   std::ostringstream out;
-  out << "Config keys (INI: [section] then key = value; or --set section.key=value):\n";
-  out << config.Options();
-  out << "  --graph.<stage> = <inputs>       [graph]: one line per stage to run, e.g. 'prepare ='\n";
+  out << "Config keys, with their defaults (INI: [section] then key = value; on the command line:\n"
+         "--set section.key=value):\n";
+  out << config.KeysHelp();
+  out << "[graph]\n  <stage> = <inputs>\n      one line per stage to run, e.g. 'prepare =' and 'synth = prepare'\n";
   return out.str();
 }
 

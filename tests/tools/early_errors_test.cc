@@ -1,0 +1,100 @@
+// Mistakes a user makes are usage errors (exit 2, one line naming the key)
+// before any stage runs, through the executable.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/test_support.h"
+
+namespace jsqa {
+namespace {
+namespace fs = std::filesystem;
+using testing::JsqaExecutable;
+using testing::RunCommand;
+using testing::SourceDir;
+
+class EarlyErrorsTest : public ::testing::Test {
+ protected:
+  // Runs "jsqa-pipeline ARGS" from the source folder (the configs' relative
+  // paths); returns the exit status and fills output.
+  int Run(const std::string& args, std::string* output) {
+    return RunCommand("cd " + SourceDir() + " && " + JsqaExecutable() + " " + args + " 2>&1", output);
+  }
+  // True when nothing was written for a stage or a sweep point.
+  bool NothingRan() const {
+    if (!fs::exists(dir_.path())) return true;
+    for (const auto& entry : fs::directory_iterator(dir_.path()))
+      if (entry.path().filename().string().rfind("prepare", 0) == 0 ||
+          entry.path().filename().string().rfind("point-", 0) == 0)
+        return false;
+    return true;
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(EarlyErrorsTest, SweepKeyThatIsNoConfigKeyFailsBeforeAnyPoint) {
+  std::string output;
+  EXPECT_EQ(Run("sweep configs/demo.ini --grid model.projection=false,true --plan --run-dir " + dir_.path().string(),
+                &output),
+            2)
+      << output;
+  EXPECT_NE(output.find("'model.projection' is not a config key (did you mean 'model.projection_head'?)"),
+            std::string::npos)
+      << output;
+  EXPECT_EQ(Run("sweep configs/demo.ini --grid model.projection=false,true --run-dir " + dir_.path().string(),
+                &output),
+            2)
+      << output;
+  EXPECT_TRUE(NothingRan());
+}
+
+TEST_F(EarlyErrorsTest, GraphWithEvaluateButNoFinetuneIsRejectedBeforeAnyStage) {
+  testing::WriteBytes(dir_ / "evaluate.ini", "[graph]\nprepare =\nevaluate = prepare\n");
+  std::string output;
+  EXPECT_EQ(Run("run " + (dir_ / "evaluate.ini") + " --run-dir " + (dir_ / "run"), &output), 2) << output;
+  EXPECT_NE(output.find("evaluate.model is empty"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(dir_ / "run/prepare"));
+}
+
+#ifdef JSQA_WITH_TORCH
+TEST_F(EarlyErrorsTest, CudaOnACpuOnlyBuildFailsBeforeSynthRuns) {
+  std::string output;
+  EXPECT_EQ(Run("run configs/demo.ini --set runtime.device=cuda --run-dir " + dir_.path().string(), &output), 2)
+      << output;
+  EXPECT_NE(output.find("runtime.device = cuda: this libtorch has no CUDA device"), std::string::npos) << output;
+  EXPECT_TRUE(NothingRan());
+  // A plan may be made where the job will not run (a login node).
+  EXPECT_EQ(Run("run configs/demo.ini --set runtime.device=cuda --plan --run-dir " + dir_.path().string(), &output),
+            0)
+      << output;
+}
+#endif
+
+// configs/paper.ini names ${JSQA_DATA}: giving the three corpus keys on the
+// command line needs no JSQA_DATA; one that is set but empty is an error.
+TEST_F(EarlyErrorsTest, OneOverrideEachForTheCorporaNeedsNoVariable) {
+  const std::string corpora =
+      " --set corpus.librispeech_root=/data/LibriSpeech --set corpus.chime3_backgrounds=/data/backgrounds"
+      " --set corpus.nisqa_root=/data/NISQA_Corpus";
+  std::string output;
+  EXPECT_EQ(Run("inspect configs/paper.ini" + corpora, &output), 0) << output;
+  EXPECT_NE(output.find("librispeech_root = /data/LibriSpeech"), std::string::npos) << output;
+  EXPECT_EQ(RunCommand("cd " + SourceDir() + " && JSQA_DATA= " + JsqaExecutable() + " inspect configs/paper.ini 2>&1",
+                       &output),
+            2)
+      << output;
+  EXPECT_NE(output.find("environment variable JSQA_DATA is empty"), std::string::npos) << output;
+}
+
+TEST_F(EarlyErrorsTest, HelpShowsConfigKeysAsSetKeysAndRunPrintsNoConfig) {
+  std::string output;
+  EXPECT_EQ(Run("run --help", &output), 0) << output;
+  EXPECT_NE(output.find("--set jnd.delta_max_db=3\n"), std::string::npos) << output;
+  EXPECT_EQ(output.find("--jnd.delta_max_db"), std::string::npos) << output;
+  EXPECT_EQ(Run("run configs/demo.ini --plan --run-dir " + dir_.path().string(), &output), 0) << output;
+  EXPECT_NE(output.find("config configs/demo.ini resolved"), std::string::npos) << output;
+  EXPECT_EQ(output.find("[jnd]"), std::string::npos) << "the resolved config belongs in config.ini:\n" << output;
+}
+
+}  // namespace
+}  // namespace jsqa
