@@ -26,7 +26,7 @@ demo: configure
 	@echo "evaluation (runs/demo/evaluate: results.csv, predictions.csv, scatter plots):"
 	@cat runs/demo/evaluate/results.md
 	$(BUILD)/jsqa-pipeline sweep configs/demo-sweep.ini --run-dir runs/demo --log-level warn
-	@echo "sweep plots: runs/demo/sweep-*.png"
+	@echo "sweep tables and plots: runs/demo/sweeps/*/"
 
 # The main tests, then the same non-torch code and tests under the
 # sanitizers, then the fuzz targets for a bounded time.

@@ -13,6 +13,7 @@
 #include "pipeline/base/error.h"
 #include "pipeline/base/csv.h"
 #include "pipeline/base/logging.h"
+#include "pipeline/base/sha256.h"
 #include "pipeline/reports/plot.h"
 #include "pipeline/base/text_files.h"
 #include "stages/builtin_stages.h"
@@ -40,7 +41,7 @@ const StageRegistry& Registry() {
 }
 
 std::string PointDir(const SweepOptions& options, const SweepPoint& point) {
-  return (fs::path(options.run_dir) / "sweep" / point.Name()).string();
+  return (fs::path(options.sweep_dir) / point.Name()).string();
 }
 
 nlohmann::json ReadJsonIfPresent(const std::string& path) {
@@ -232,7 +233,7 @@ void WritePlots(const SweepOptions& options, const SweepPlan& plan, const std::v
       std::string file_key = axis.Label();
       for (char& c : file_key)
         if (c == ':') c = '+';
-      WriteLinePlot((fs::path(options.run_dir) / ("sweep-" + std::string(metric) + "-vs-" + file_key + ".png")).string(),
+      WriteLinePlot((fs::path(options.sweep_dir) / ("sweep-" + std::string(metric) + "-vs-" + file_key + ".png")).string(),
                     series, plot);
     }
   }
@@ -265,6 +266,23 @@ std::vector<SweepAxis> SweepAxes(const std::string& config_path, const std::vect
   return axes;
 }
 
+std::string SweepFolder(const SweepOptions& options) {
+  Config config;
+  AddConfigSections(config);
+  config.Load(options.config_path, options.overrides);
+  std::string definition = config.ToIni() + "[sweep axes]\n";
+  std::string readable;
+  for (const SweepAxis& axis : options.axes) {
+    definition += axis.Label() + " =";
+    for (size_t s = 0; s < axis.values.size(); ++s) definition += " " + axis.ValueLabel(s);
+    definition += "\n";
+    for (const std::string& key : axis.keys) readable += (readable.empty() ? "" : "+") + key.substr(key.find('.') + 1);
+  }
+  Sha256 hash;
+  hash.Update(definition.data(), definition.size());
+  return (fs::path(options.run_dir) / "sweeps" / (readable + "-" + hash.HexDigest().substr(0, 8))).string();
+}
+
 SweepPlan PlanSweep(const SweepOptions& options) {
   SweepPlan plan;
   plan.points = ExpandSweep(options.axes);
@@ -295,7 +313,8 @@ SweepPlan PlanSweep(const SweepOptions& options) {
 
 std::string FormatSweepPlan(const SweepOptions& options, const SweepPlan& plan) {
   std::ostringstream out;
-  out << plan.points.size() << " points in " << fs::absolute(options.run_dir).string() << "\n";
+  out << plan.points.size() << " points in " << fs::absolute(options.sweep_dir).string() << " (stages in "
+      << fs::absolute(options.run_dir).string() << ")\n";
   std::map<std::string, int> first_point;
   for (size_t p = 0; p < plan.points.size(); ++p) {
     out << "  " << plan.points[p].Name();
@@ -353,6 +372,7 @@ int RunSweepPoints(const SweepOptions& options, const SweepPlan& plan, std::opti
     const StageGraph graph(entries, Registry());
     RunOptions run;
     run.run_dir = options.run_dir;
+    run.update_run_links = false;
     const RunReport report = RunGraph(*config, graph, Registry(), run);
     if (shared_only) continue;
     result["status"] = report.ok() ? "ok" : "failed";
@@ -415,8 +435,8 @@ std::string CollectSweep(const SweepOptions& options, const SweepPlan& plan) {
     for (const std::string& db : dbs) md << " " << Cell(value(db + "_pcc")) << " |";
     md << " " << Cell(value("seconds"), 1) << " |\n";
   }
-  WriteCsvFile((fs::path(options.run_dir) / "sweep.csv").string(), rows);
-  WriteFileAtomically((fs::path(options.run_dir) / "sweep.md").string(), md.str());
+  WriteCsvFile((fs::path(options.sweep_dir) / "sweep.csv").string(), rows);
+  WriteFileAtomically((fs::path(options.sweep_dir) / "sweep.md").string(), md.str());
   WritePlots(options, plan, results);
   return md.str();
 }

@@ -1,10 +1,13 @@
 // Sweeps: the stage graph of a config run once per point of a grid of
 // settings, in one run folder. Stages whose settings do not change between
 // points have the same cache key and run once (the artifact cache), so
-// sweeping finetune.learning_rate never re-synthesises pairs. Each point's
-// outcome is RUN_DIR/sweep/point-NNN/result.json (so a re-run resumes and
-// cluster tasks can run points apart); CollectSweep assembles sweep.csv,
-// sweep.md and a plot of each metric against each swept key.
+// sweeping finetune.learning_rate never re-synthesises pairs. A sweep keeps
+// everything of its own in RUN_DIR/sweeps/<name>/ (SweepDir): each point's
+// outcome as point-NNN/result.json (so a re-run resumes and cluster tasks
+// can run points apart), and what CollectSweep assembles from them:
+// sweep.csv, sweep.md and a plot of each metric against each swept key.
+// Sweeps of other axes or another base config get other folders, and the
+// run's own stage links and config.ini are left as the run made them.
 #pragma once
 
 #include <optional>
@@ -22,7 +25,14 @@ struct SweepOptions {
   std::vector<std::string> overrides;  // --set, applied under each point's own settings
   std::vector<SweepAxis> axes;         // --grid, else the config's [sweep]
   std::string run_dir;
+  // The sweep's own folder under run_dir (SweepDir); set by SweepFolder.
+  std::string sweep_dir;
 };
+
+// RUN_DIR/sweeps/<axes>-<key>: the axes' keys for people, then a hash of the
+// resolved base config (with --set) and every axis's values, so one sweep
+// always finds its own points and two sweeps never share a folder.
+std::string SweepFolder(const SweepOptions& options);
 
 // Every point's stages with their keys, before anything runs.
 struct SweepPlan {
@@ -49,7 +59,7 @@ std::string FormatSweepPlan(const SweepOptions& options, const SweepPlan& plan);
 int RunSweepPoints(const SweepOptions& options, const SweepPlan& plan, std::optional<int> only_point,
                    bool shared_only);
 
-// sweep.csv, sweep.md and sweep-<metric>-vs-<key>.png in the run folder from
+// sweep.csv, sweep.md and sweep-<metric>-vs-<key>.png/.svg in the sweep's folder from
 // the points' results; returns the Markdown table.
 std::string CollectSweep(const SweepOptions& options, const SweepPlan& plan);
 

@@ -101,7 +101,8 @@ RunReport RunGraph(const Config& config, const StageGraph& graph, const StageReg
   for (const GraphNode& node : graph.Ordered())
     registry.Get(node.stage).CheckInputs(config, std::set<std::string>(node.inputs.begin(), node.inputs.end()));
   const ArtifactCache cache(options.run_dir);
-  if (!options.plan_only) WriteFileAtomically((fs::path(options.run_dir) / "config.ini").string(), config.ToIni());
+  const bool link = !options.plan_only && options.update_run_links;
+  if (link) WriteFileAtomically((fs::path(options.run_dir) / "config.ini").string(), config.ToIni());
 
   RunReport report;
   std::map<std::string, std::string> keys, folders;
@@ -131,7 +132,7 @@ RunReport RunGraph(const Config& config, const StageGraph& graph, const StageReg
     if (cache.IsComplete(node.stage, key) && !forced) {
       stage_report.outcome = StageOutcome::kCached;
       stage_report.folder = folders[node.stage] = cache.FinalPath(node.stage, key);
-      if (!options.plan_only) cache.LinkLatest(node.stage, key);
+      if (link) cache.LinkLatest(node.stage, key);
       JSQA_LOG(kInfo) << node.stage << ": cached, settings and inputs unchanged ("
                       << stage_report.folder << ")";
     } else if (options.plan_only) {
@@ -148,7 +149,7 @@ RunReport RunGraph(const Config& config, const StageGraph& graph, const StageReg
         stage_report.seconds = RunStage(stage, config, cache, key, inputs, input_keys);
         stage_report.outcome = StageOutcome::kRan;
         stage_report.folder = folders[node.stage] = cache.FinalPath(node.stage, key);
-        cache.LinkLatest(node.stage, key);
+        if (link) cache.LinkLatest(node.stage, key);
       } catch (const std::exception& e) {
         stage_report.outcome = StageOutcome::kFailed;
         stage_report.error = e.what();

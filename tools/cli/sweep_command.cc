@@ -58,14 +58,14 @@ std::pair<std::string, std::string> WriteSlurmScripts(const SweepOptions& option
                              "# then collect: " + sweep_command + " --collect\n"
                              "#SBATCH --cpus-per-task=8\n#SBATCH --mem=16G\n#SBATCH --time=24:00:00\n";
   const std::string cd = "set -euo pipefail\ncd " + ShellQuote(fs::current_path().string()) + "\n";
-  const std::string shared = (fs::path(options.run_dir) / "sweep-shared.sbatch").string();
-  const std::string array = (fs::path(options.run_dir) / "sweep-points.sbatch").string();
-  fs::create_directories(options.run_dir);
+  const std::string shared = (fs::path(options.sweep_dir) / "sweep-shared.sbatch").string();
+  const std::string array = (fs::path(options.sweep_dir) / "sweep-points.sbatch").string();
+  fs::create_directories(options.sweep_dir);
   WriteFileAtomically(shared, header + "#SBATCH --job-name=jsqa-sweep-shared\n#SBATCH --output=" +
-                                  (fs::absolute(options.run_dir) / "sweep-shared-%j.out").string() + "\n" + cd +
+                                  (fs::absolute(options.sweep_dir) / "sweep-shared-%j.out").string() + "\n" + cd +
                                   "exec " + sweep_command + " --shared-only\n");
   WriteFileAtomically(array, header + "#SBATCH --job-name=jsqa-sweep\n#SBATCH --output=" +
-                                 (fs::absolute(options.run_dir) / "sweep-point-%a.out").string() + "\n" + cd +
+                                 (fs::absolute(options.sweep_dir) / "sweep-point-%a.out").string() + "\n" + cd +
                                  "exec " + sweep_command + " --point \"$SLURM_ARRAY_TASK_ID\"\n");
   fs::permissions(shared, fs::perms::owner_exec, fs::perm_options::add);
   fs::permissions(array, fs::perms::owner_exec, fs::perm_options::add);
@@ -109,6 +109,7 @@ int SweepCommandMain(const std::vector<std::string>& args) {
   options.run_dir = values["run-dir"].as<std::string>();
   if (options.run_dir.empty())
     options.run_dir = (fs::path("runs") / (fs::path(options.config_path).stem().string() + "-sweep")).string();
+  options.sweep_dir = SweepFolder(options);
   const SweepPlan plan = PlanSweep(options);
 
   if (values["plan"].as<bool>()) {
@@ -149,7 +150,7 @@ int SweepCommandMain(const std::vector<std::string>& args) {
   }
   std::cout << CollectSweep(options, plan);
   std::cout << "sweep: " << plan.points.size() << " points, " << failed << " failed; sweep.csv, sweep.md and plots in "
-            << fs::absolute(options.run_dir).string() << "\n";
+            << fs::absolute(options.sweep_dir).string() << "\n";
   return failed ? 1 : 0;
 }
 
