@@ -5,12 +5,15 @@
 // after it) and `--submit` submits them; `--collect` assembles the results.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "pipeline/base/error.h"
 #include "pipeline/base/text_files.h"
+#include "stages/builtin_stages.h"
 #include "stages/sweep_runner.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"
@@ -46,17 +49,57 @@ std::string Capture(const std::string& command) {
   return output;
 }
 
+// The scripts' #SBATCH lines: the user's --sbatch-args ("--partition=gpu
+// --mem 32G" → one line per option with its value), then our defaults for
+// what they leave out, and one GPU per task when the config trains on CUDA.
+std::string SbatchDirectives(const std::string& sbatch_args, bool gpu) {
+  std::vector<std::string> directives;
+  std::istringstream words(sbatch_args);
+  for (std::string word; words >> word;) {
+    if (word.rfind('-', 0) == 0 || directives.empty())
+      directives.push_back(word);
+    else
+      directives.back() += " " + word;
+  }
+  const auto given = [&](const std::string& long_name, const std::string& short_name) {
+    for (const std::string& directive : directives)
+      for (const std::string& name : {long_name, short_name})
+        if (!name.empty() && directive.rfind(name, 0) == 0 &&
+            (directive.size() == name.size() || directive[name.size()] == '=' || directive[name.size()] == ' '))
+          return true;
+    return false;
+  };
+  if (!given("--cpus-per-task", "-c")) directives.push_back("--cpus-per-task=8");
+  if (!given("--mem", "")) directives.push_back("--mem=16G");
+  if (!given("--time", "-t")) directives.push_back("--time=24:00:00");
+  if (gpu && !given("--gres", "") && !given("--gpus", "-G") && !given("--gpus-per-task", ""))
+    directives.push_back("--gres=gpu:1");
+  std::string text;
+  for (const std::string& directive : directives) text += "#SBATCH " + directive + "\n";
+  return text;
+}
+
+// Whether the sweep's base config trains on CUDA (runtime.device).
+bool TrainsOnCuda(const SweepOptions& options) {
+  Config config;
+  AddConfigSections(config);
+  config.Load(options.config_path, options.overrides);
+  const auto prefixes = config.Prefixes();
+  if (std::find(prefixes.begin(), prefixes.end(), "runtime") == prefixes.end()) return false;
+  return config.Section("runtime").Text("device").rfind("cuda", 0) == 0;
+}
+
 // The two sbatch scripts of a cluster sweep; returns their paths.
 std::pair<std::string, std::string> WriteSlurmScripts(const SweepOptions& options, const std::string& sweep_command,
-                                                      size_t points) {
+                                                      size_t points, const std::string& sbatch_args) {
   const std::string header = "#!/bin/bash\n"
                              "# Written by `jsqa-pipeline sweep --slurm`. Submit the shared stages first, then\n"
                              "# the array after them (what --submit does):\n"
                              "#   shared=$(sbatch --parsable sweep-shared.sbatch)\n"
                              "#   sbatch --dependency=afterok:$shared --array=0-" + std::to_string(points - 1) +
                              " sweep-points.sbatch\n"
-                             "# then collect: " + sweep_command + " --collect\n"
-                             "#SBATCH --cpus-per-task=8\n#SBATCH --mem=16G\n#SBATCH --time=24:00:00\n";
+                             "# then collect: " + sweep_command + " --collect\n" +
+                             SbatchDirectives(sbatch_args, TrainsOnCuda(options));
   const std::string cd = "set -euo pipefail\ncd " + ShellQuote(fs::current_path().string()) + "\n";
   const std::string shared = (fs::path(options.sweep_dir) / "sweep-shared.sbatch").string();
   const std::string array = (fs::path(options.sweep_dir) / "sweep-points.sbatch").string();
@@ -90,7 +133,8 @@ int SweepCommandMain(const std::vector<std::string>& args) {
       ("slurm", po::bool_switch(), "write the sbatch scripts of a cluster sweep into the run folder")
       ("submit", po::bool_switch(), "with --slurm: submit them (sbatch must be on PATH)")
       ("sbatch-args", po::value<std::string>()->default_value(""),
-       "with --submit: options for both sbatch calls, overriding the scripts' #SBATCH lines (e.g. \"--partition=gpu --mem=32G\")");
+       "options for both scripts' #SBATCH lines (and, with --submit, the sbatch calls), e.g. "
+       "\"--partition=gpu --mem=32G\"; defaults fill in what they leave out");
   AddCommonOptions(description);
   po::positional_options_description positional;
   positional.add("config", 1);
@@ -125,7 +169,8 @@ int SweepCommandMain(const std::vector<std::string>& args) {
       command += " --grid " + ShellQuote(axis.Label() + "=" + settings);
     }
     for (const std::string& entry : options.overrides) command += " --set " + ShellQuote(entry);
-    const auto [shared, array] = WriteSlurmScripts(options, command, plan.points.size());
+    const auto [shared, array] =
+        WriteSlurmScripts(options, command, plan.points.size(), values["sbatch-args"].as<std::string>());
     std::cout << "sweep: " << plan.points.size() << " points; scripts " << shared << " and " << array << "\n";
     if (values["submit"].as<bool>()) {
       const std::string sbatch = "sbatch --parsable " + values["sbatch-args"].as<std::string>() + " ";
