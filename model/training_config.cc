@@ -137,7 +137,9 @@ void EvaluateConfig::Declare(KeyDeclarations& keys) {
   keys.Key("dbs", dbs, "NISQA datasets to evaluate on, each reported alone").Check([this](const std::string& key) {
     if (Dbs().empty()) throw UsageError(key + " is empty: allowed: one or more NISQA datasets");
   });
-  keys.Key("batch_size", batch_size, "clips per forward pass (padded and masked: never changes a score)").AtLeast(1);
+  keys.Key("batch_size", batch_size, "clips per forward pass (padded and masked: never changes a score)")
+      .AtLeast(1)
+      .Execution();
 }
 
 void RuntimeConfig::Declare(KeyDeclarations& keys) {

@@ -35,6 +35,7 @@ KeyDeclaration& KeyDeclaration::Check(std::function<void(const std::string& key)
 }
 
 KeyDeclaration& KeyDeclaration::Execution() {
+  if (!execution_) rules_.push_back("never changes results: not in cache keys");
   execution_ = true;
   return *this;
 }
@@ -57,9 +58,9 @@ KeyDeclaration& KeyDeclarations::Add(const std::string& name, const std::string&
 }
 
 KeyDeclaration& KeyDeclarations::Threads(const std::string& name, std::string& member, const std::string& help) {
-  KeyDeclaration& key = Key(name, member, help).Execution();
-  key.rules_.push_back("auto or a count >= 1; never changes the output");
-  return key.Check([&member](const std::string& full) { ParseThreadCount(full, member); });
+  KeyDeclaration& key = Key(name, member, help);
+  key.rules_.push_back("auto or a count >= 1");
+  return key.Execution().Check([&member](const std::string& full) { ParseThreadCount(full, member); });
 }
 
 void KeyDeclarations::ThrowNotAChoice(const std::string& key, const std::string& value,

@@ -21,7 +21,7 @@ void SynthConfig::Declare(KeyDeclarations& keys) {
   keys.Choice("sample_format", sample_format, "stored mixtures",
               {{"int16", ShardSampleFormat::kInt16}, {"float32", ShardSampleFormat::kFloat32}});
   keys.Key("noise_cache_mb", noise_cache_mb,
-           "keep decoded noise in memory up to this many MiB, else read it from disk per pair; never changes the output")
+           "keep decoded noise in memory up to this many MiB, else read it from disk per pair")
       .AtLeast(0)
       .Execution();
 }
