@@ -64,10 +64,11 @@ class GraphRunnerTest : public ::testing::Test {
     registry_.Register(std::make_unique<ValueStage>("a", ""));
     registry_.Register(std::make_unique<ValueStage>("b", "a", true));
     registry_.Register(std::make_unique<ValueStage>("c", ""));
+    registry_.Register(std::make_unique<ValueStage>("d", "b"));  // in the graph only when a test adds it
   }
   RunReport Run(const std::vector<std::string>& overrides, std::set<std::string> force = {}) {
     Config config;
-    for (const char* name : {"a", "b", "c"}) config.AddSection<ValueSection>(name);
+    for (const char* name : {"a", "b", "c", "d"}) config.AddSection<ValueSection>(name);
     std::vector<std::string> all = {"graph.a=", "graph.b=a", "graph.c="};
     all.insert(all.end(), overrides.begin(), overrides.end());
     config.Load("", all);
@@ -116,14 +117,26 @@ TEST_F(GraphRunnerTest, ForceRerunsOneStage) {
 }
 
 TEST_F(GraphRunnerTest, FailedStageSkipsDependentsButNotOthers) {
-  const RunReport report = Run({"b.value=0"});
+  const RunReport report = Run({"b.value=0", "graph.d=b"});
   EXPECT_FALSE(report.ok());
-  EXPECT_EQ(report.stages[1].outcome, StageOutcome::kFailed);
-  EXPECT_NE(report.stages[1].error.find("value 0 is refused"), std::string::npos);
-  EXPECT_EQ(report.stages[2].outcome, StageOutcome::kRan);
-  // Nothing of the failed stage looks finished, and no temporary is left.
-  for (const auto& entry : fs::directory_iterator(dir_.path()))
-    EXPECT_EQ(entry.path().filename().string().rfind("b-", 0), std::string::npos) << entry.path();
+  std::map<std::string, StageReport> by_stage;
+  for (const StageReport& stage : report.stages) by_stage[stage.stage] = stage;
+  ASSERT_EQ(by_stage.size(), 4u);
+  EXPECT_EQ(by_stage["a"].outcome, StageOutcome::kRan);
+  EXPECT_EQ(by_stage["b"].outcome, StageOutcome::kFailed);
+  EXPECT_NE(by_stage["b"].error.find("value 0 is refused"), std::string::npos);
+  EXPECT_EQ(by_stage["c"].outcome, StageOutcome::kRan);  // independent of b
+  EXPECT_EQ(by_stage["d"].outcome, StageOutcome::kSkipped);
+  EXPECT_EQ(by_stage["d"].error, "input 'b' did not finish");
+  EXPECT_EQ(report.ExitCode(), 1);
+  // Nothing of the failed or skipped stage looks finished, and no temporary
+  // folder (.tmp.<stage>-<key>.<pid>) is left.
+  for (const auto& entry : fs::directory_iterator(dir_.path())) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_EQ(name.rfind("b-", 0), std::string::npos) << name;
+    EXPECT_EQ(name.rfind("d", 0), std::string::npos) << name;
+    EXPECT_EQ(name.rfind(".tmp.", 0), std::string::npos) << name;
+  }
 }
 
 TEST_F(GraphRunnerTest, KilledStageLeavesNothingThatLooksFinished) {

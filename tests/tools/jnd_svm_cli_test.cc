@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "augment/jnd_svm.h"
 #include "tests/test_support.h"
 
 namespace jsqa {
@@ -91,6 +92,15 @@ TEST_F(JndSvmCliTest, PriorThenTrainMakesALoadableModel) {
   EXPECT_NE(output.find("60 judgments, 0 skipped, cross-validated accuracy "), std::string::npos) << output;
   EXPECT_NE(output.find("label 1 (heard as the same): "), std::string::npos) << output;
   EXPECT_NE(ReadBytes(dir_ / "jnd.model").find("svm_type c_svc"), std::string::npos);
+
+  // The model loads and says what the prior taught it: a 0.2 dB difference
+  // is heard as the same more likely than a 12 dB one.
+  const JndSvm svm = JndSvm::Load(dir_ / "jnd.model");
+  const double small = svm.Probability({5.0, 0.2, 0.1, -20.0, 3.0});
+  const double large = svm.Probability({5.0, 12.0, 6.0, -20.0, 3.0});
+  EXPECT_GE(small, 0.0);
+  EXPECT_LE(small, 1.0);
+  EXPECT_GT(small, large) << "P(same) at 0.2 dB " << small << ", at 12 dB " << large;
 }
 
 TEST_F(JndSvmCliTest, MissingColumnIsAUsageError) {
