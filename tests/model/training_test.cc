@@ -89,6 +89,8 @@ TEST(Checkpoint, LatestIsTheHighestStepAndPruningKeepsTheNewest) {
   PruneCheckpoints(dir.path().string(), 2);
   EXPECT_FALSE(std::filesystem::exists(dir / "step-00000005.pt"));
   EXPECT_TRUE(std::filesystem::exists(dir / "step-00000020.pt"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "step-00000100.pt"));  // the newest two survive
+  EXPECT_EQ(LatestCheckpoint(dir.path().string()), dir / "step-00000100.pt");
   EXPECT_FALSE(std::filesystem::exists(dir / "step-00000100.pt.tmp"));
 }
 
