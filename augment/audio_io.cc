@@ -22,8 +22,8 @@ constexpr int64_t kMaxReserveFrames = int64_t{1} << 24;
 
 void CheckChannelArgs(const std::string& path, int channels, const ReadArgs& args) {
   if (args.channel_mode == ChannelMode::kPick && (args.channel < 0 || args.channel >= channels))
-    ThrowFileError(path, detail::Concat("channel ", args.channel, " requested but the file has ",
-                                        channels, " channel(s)"));
+    ThrowFileError(path, SkipReason::kMissingChannel,
+                   detail::Concat("channel ", args.channel, " requested but the file has ", channels, " channel(s)"));
 }
 
 // The frame count the file claims. libsndfile's count, except for WAV,
@@ -59,9 +59,9 @@ std::vector<float> DecodeMono(const std::string& path, SNDFILE* file, int channe
         // Checked on every channel: a NaN in an unused channel still means
         // a corrupt file.
         if (!std::isfinite(values[channel]))
-          ThrowFileError(path, detail::Concat("non-finite sample (NaN or Inf) at frame ",
-                                              first_frame + static_cast<int64_t>(mono.size()),
-                                              ", channel ", channel));
+          ThrowFileError(path, SkipReason::kNonFinite,
+                         detail::Concat("non-finite sample (NaN or Inf) at frame ",
+                                        first_frame + static_cast<int64_t>(mono.size()), ", channel ", channel));
         sum += values[channel];
       }
       mono.push_back(args.channel_mode == ChannelMode::kPick ? values[args.channel] : sum * scale);
@@ -72,7 +72,7 @@ std::vector<float> DecodeMono(const std::string& path, SNDFILE* file, int channe
 
 void CheckComplete(const std::string& path, size_t decoded, int64_t expected) {
   if (static_cast<int64_t>(decoded) < expected)
-    ThrowFileError(path,
+    ThrowFileError(path, SkipReason::kTruncated,
                    detail::Concat("truncated: decoded ", decoded, " of ", expected, " frames"));
 }
 
@@ -81,7 +81,7 @@ void CheckComplete(const std::string& path, size_t decoded, int64_t expected) {
 AudioInfo ProbeAudio(const std::string& path) {
   SF_INFO sf_info{};
   const detail::SndfilePtr file = detail::OpenForRead(path, &sf_info);
-  if (sf_info.frames <= 0) ThrowFileError(path, "empty: no audio frames");
+  if (sf_info.frames <= 0) ThrowFileError(path, SkipReason::kEmpty, "empty: no audio frames");
   AudioInfo info;
   info.frames = sf_info.frames;
   info.sample_rate = sf_info.samplerate;
@@ -96,7 +96,7 @@ Audio ReadAudio(const std::string& path, const ReadArgs& args) {
   const detail::SndfilePtr file = detail::OpenForRead(path, &info);
   CheckChannelArgs(path, info.channels, args);
   const int64_t expected = ClaimedFrames(path, info);
-  if (expected <= 0) ThrowFileError(path, "empty: no audio frames");
+  if (expected <= 0) ThrowFileError(path, SkipReason::kEmpty, "empty: no audio frames");
 
   Audio audio;
   audio.sample_rate = info.samplerate;
@@ -111,10 +111,11 @@ Audio ReadAudioRange(const std::string& path, int64_t offset, int64_t frames,
   const detail::SndfilePtr file = detail::OpenForRead(path, &info);
   CheckChannelArgs(path, info.channels, args);
   if (offset < 0 || frames <= 0 || offset > info.frames - frames)
-    ThrowFileError(path, detail::Concat("frames [", offset, ", ", offset + frames,
-                                        ") are outside the file's ", info.frames, " frames"));
+    ThrowFileError(
+        path, SkipReason::kTruncated,
+        detail::Concat("frames [", offset, ", ", offset + frames, ") are outside the file's ", info.frames, " frames"));
   if (sf_seek(file.get(), offset, SEEK_SET) != offset)
-    ThrowFileError(path,
+    ThrowFileError(path, SkipReason::kUnreadable,
                    detail::Concat("cannot seek to frame ", offset, ": ", sf_strerror(file.get())));
 
   Audio audio;

@@ -59,12 +59,16 @@ void ThrowFileError(const std::string& path, const std::string& reason) {
   throw Error(path + ": " + reason);
 }
 
+void ThrowFileError(const std::string& path, SkipReason code, const std::string& reason) {
+  throw SkipError(code, path + ": " + reason);
+}
+
 SndfilePtr OpenForRead(const std::string& path, SF_INFO* info) {
   *info = SF_INFO{};
   SndfilePtr file(sf_open(path.c_str(), SFM_READ, info));
   // sf_strerror(nullptr) reports the last failed open; it is process-wide,
   // so under concurrent failures the reason (not the path) may be another's.
-  if (!file) ThrowFileError(path, std::string("cannot open: ") + sf_strerror(nullptr));
+  if (!file) ThrowFileError(path, SkipReason::kUnreadable, std::string("cannot open: ") + sf_strerror(nullptr));
   return file;
 }
 

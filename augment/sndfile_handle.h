@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "pipeline/base/skip_reason.h"
+
 namespace jsqa::detail {
 
 struct SndfileCloser {
@@ -17,6 +19,9 @@ using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
 // Throws jsqa::Error("<path>: <reason>"). Messages about a file lead with
 // its path so a log line says at once which input is bad.
 [[noreturn]] void ThrowFileError(const std::string& path, const std::string& reason);
+// The same as a SkipError with code: a file being read that is bad input
+// (truncated, empty, NaN, ...), so callers that skip it count it by code.
+[[noreturn]] void ThrowFileError(const std::string& path, SkipReason code, const std::string& reason);
 
 // Opens path for reading and fills info; throws naming the path and
 // libsndfile's reason (missing file, unknown format, ...).

@@ -54,12 +54,12 @@ CorpusListing ListAudioFileList(const std::string& list_path) {
     const fs::path path = written.is_absolute() ? written : base / written;
     const std::string where = list_path + ":" + std::to_string(number);
     if (!fs::is_regular_file(path)) {
-      listing.skipped.push_back({where, path.string() + ": no such file"});
+      listing.skipped.push_back({where, SkipReason::kMissingFile, path.string() + ": no such file"});
       continue;
     }
     listing.items.push_back({WithoutExtension(written), path.string(), {{"env", "other"}}, 0.0});
   }
-  SortById(listing);
+  SortByIdSkippingDuplicates(listing);
   return listing;
 }
 

@@ -95,7 +95,7 @@ CorpusListing ListChime3Backgrounds(const std::string& dir, const Chime3Selectio
         entry.is_regular_file() ? ParseBackgroundName(entry.path().filename().string()) : std::nullopt;
     if (!name) {
       listing.skipped.push_back(
-          {entry.path().string(), "not a background file (BGD_YYMMDD_NNN_ENV.CHc.wav)"});
+          {entry.path().string(), SkipReason::kNotInLayout, "not a background file (BGD_YYMMDD_NNN_ENV.CHc.wav)"});
       continue;
     }
     const std::string split = Chime3SplitOf(name->recording);

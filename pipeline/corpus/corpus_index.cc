@@ -106,13 +106,13 @@ CorpusIndex IndexCorpus(CorpusKind kind, const CorpusConfig& corpus, const Index
   CorpusListing listing = ListSources(kind, corpus);
   const size_t count = listing.items.size();
   std::vector<std::optional<ManifestItem>> checked(count);
-  std::vector<std::string> reasons(count);
+  std::vector<SkippedEntry> skips(count);
   {
     Progress progress(std::string("index ") + CorpusKindName(kind), static_cast<int64_t>(count), "files");
     tbb::task_arena arena(std::max(1, args.threads));
     arena.execute([&] {
       tbb::parallel_for(size_t{0}, count, [&](size_t i) {
-        checked[i] = CheckItem(listing.items[i], args, reasons[i]);
+        checked[i] = CheckItem(listing.items[i], args, skips[i]);
         progress.Advance();
       });
     });
@@ -124,7 +124,8 @@ CorpusIndex IndexCorpus(CorpusKind kind, const CorpusConfig& corpus, const Index
       index.seconds += checked[i]->DurationSeconds();
       index.items.push_back(std::move(*checked[i]));
     } else {
-      index.skipped.push_back({listing.items[i].path, reasons[i]});
+      skips[i].where = listing.items[i].path;
+      index.skipped.push_back(std::move(skips[i]));
     }
   }
   return index;

@@ -23,8 +23,9 @@ struct CorpusItem {
 
 // Something a reader passed over, with why: reported, never fatal.
 struct SkippedEntry {
-  std::string where;   // file path, or "file.csv:LINE"
-  std::string reason;  // one line
+  std::string where;                     // file path, or "file.csv:LINE"
+  SkipReason code = SkipReason::kOther;  // what skipped.tsv and summary.json count it under
+  std::string reason;                    // one line, for people; may be reworded
 };
 
 struct CorpusListing {

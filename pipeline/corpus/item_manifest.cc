@@ -73,8 +73,9 @@ std::vector<ManifestItem> ReadItemManifest(const std::string& path) {
 
 void WriteSkippedList(const std::string& path, const std::vector<SkippedEntry>& skipped) {
   std::ostringstream out;
-  out << "where\treason\n";
-  for (const SkippedEntry& entry : skipped) out << entry.where << '\t' << entry.reason << '\n';
+  out << "where\tcode\treason\n";
+  for (const SkippedEntry& entry : skipped)
+    out << entry.where << '\t' << SkipReasonCode(entry.code) << '\t' << entry.reason << '\n';
   WriteFileAtomically(path, out.str());
 }
 

@@ -30,7 +30,7 @@ void WriteItemManifest(const std::string& path, const std::vector<ManifestItem>&
 // Throws jsqa::Error naming path:line for a malformed line.
 std::vector<ManifestItem> ReadItemManifest(const std::string& path);
 
-// Writes skipped entries as TSV: where, reason.
+// Writes skipped entries as TSV: where, code (SkipReasonCode), reason.
 void WriteSkippedList(const std::string& path, const std::vector<SkippedEntry>& skipped);
 
 }  // namespace jsqa

@@ -78,24 +78,25 @@ void ListChapter(const ChapterContext& chapter, CorpusListing& listing) {
     const fs::path& path = entry.path();
     if (path == trans_path) continue;
     if (!entry.is_regular_file()) {
-      listing.skipped.push_back({path.string(), "not a file"});
+      listing.skipped.push_back({path.string(), SkipReason::kNotInLayout, "not a file"});
       continue;
     }
     if (path.extension() != ".flac") {
-      listing.skipped.push_back({path.string(), "not a FLAC file"});
+      listing.skipped.push_back({path.string(), SkipReason::kNotInLayout, "not a FLAC file"});
       continue;
     }
     const std::string id = path.stem().string();
     if (id.rfind(prefix + "-", 0) != 0 || !IsDigits(id.substr(prefix.size() + 1))) {
-      listing.skipped.push_back(
-          {path.string(), "name does not match its folders (expected " + prefix + "-NNNN.flac)"});
+      listing.skipped.push_back({path.string(), SkipReason::kNotInLayout,
+                                 "name does not match its folders (expected " + prefix + "-NNNN.flac)"});
       continue;
     }
     std::string transcript;
     if (has_trans) {
       const auto found = transcripts.find(id);
       if (found == transcripts.end()) {
-        listing.skipped.push_back({path.string(), "utterance missing from " + trans_path.string()});
+        listing.skipped.push_back(
+            {path.string(), SkipReason::kNoTranscript, "utterance missing from " + trans_path.string()});
         continue;
       }
       transcript = found->second;
@@ -118,14 +119,14 @@ void ListSubset(const fs::path& root, const std::string& subset,
   JSQA_CHECK(fs::is_directory(subset_dir), "LibriSpeech subset folder not found: ", subset_dir.string());
   for (const fs::directory_entry& reader : fs::directory_iterator(subset_dir)) {
     if (!reader.is_directory()) {
-      listing.skipped.push_back({reader.path().string(), "not a reader folder"});
+      listing.skipped.push_back({reader.path().string(), SkipReason::kNotInLayout, "not a reader folder"});
       continue;
     }
     const std::string reader_id = reader.path().filename().string();
     const auto sex = sexes.find(reader_id);
     for (const fs::directory_entry& chapter : fs::directory_iterator(reader.path())) {
       if (!chapter.is_directory()) {
-        listing.skipped.push_back({chapter.path().string(), "not a chapter folder"});
+        listing.skipped.push_back({chapter.path().string(), SkipReason::kNotInLayout, "not a chapter folder"});
         continue;
       }
       ListChapter({subset, reader_id, chapter.path().filename().string(),

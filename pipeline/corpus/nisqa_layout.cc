@@ -54,11 +54,12 @@ struct Columns {
   size_t db, filepath_deg, mos;
 };
 
-// The item of one data row, or the reason it is skipped.
+// The item of one data row, or the code and reason it is skipped.
 std::optional<CorpusItem> ReadRow(const CsvRow& row, const Columns& columns, const fs::path& root,
-                                  const NisqaReadArgs& args, std::string& reason) {
+                                  const NisqaReadArgs& args, SkipReason& code, std::string& reason) {
   const size_t needed = std::max({columns.db, columns.filepath_deg, columns.mos}) + 1;
   if (row.fields.size() < needed) {
+    code = SkipReason::kBadRow;
     reason = "row has " + std::to_string(row.fields.size()) + " fields, need at least " +
              std::to_string(needed);
     return std::nullopt;
@@ -67,24 +68,29 @@ std::optional<CorpusItem> ReadRow(const CsvRow& row, const Columns& columns, con
   const std::string relative = Trim(row.fields[columns.filepath_deg]);
   const std::string mos_text = Trim(row.fields[columns.mos]);
   if (db.empty()) {
+    code = SkipReason::kBadRow;
     reason = "empty db";
     return std::nullopt;
   }
   const std::optional<double> mos = ParseNumber(mos_text);
   if (!mos) {
+    code = SkipReason::kBadMos;
     reason = "mos '" + mos_text + "' is not a number";
     return std::nullopt;
   }
   if (*mos < kMinMos || *mos > kMaxMos) {
+    code = SkipReason::kBadMos;
     reason = "mos " + mos_text + " is outside [1, 5]";
     return std::nullopt;
   }
   if (relative.empty()) {
+    code = SkipReason::kBadRow;
     reason = "empty filepath_deg";
     return std::nullopt;
   }
   const fs::path file(relative);
   if (!args.allow_outside_root && !StaysInside(file)) {
+    code = SkipReason::kOutsideRoot;
     reason = "filepath_deg '" + relative + "' leaves the corpus root";
     return std::nullopt;
   }
@@ -93,6 +99,7 @@ std::optional<CorpusItem> ReadRow(const CsvRow& row, const Columns& columns, con
   // NAME_MAX) is a missing file of this row, not an exception ending the read.
   std::error_code error;
   if (args.require_files && !fs::is_regular_file(path, error)) {
+    code = SkipReason::kMissingFile;
     reason = "file not found: " + path.string() + (error ? " (" + error.message() + ")" : "");
     return std::nullopt;
   }
@@ -127,16 +134,18 @@ CorpusListing ReadNisqaCsv(const std::string& csv_path, const std::string& root,
   std::set<std::string> ids;
   for (size_t i = 1; i < rows.size(); ++i) {
     const std::string where = csv_path + ":" + std::to_string(rows[i].line);
+    SkipReason code = SkipReason::kOther;
     std::string reason;
-    std::optional<CorpusItem> item = ReadRow(rows[i], columns, root, args, reason);
+    std::optional<CorpusItem> item = ReadRow(rows[i], columns, root, args, code, reason);
     if (item && !ids.insert(item->id).second) {
+      code = SkipReason::kDuplicateId;
       reason = "duplicate file " + item->id;
       item.reset();
     }
     if (item)
       listing.items.push_back(std::move(*item));
     else
-      listing.skipped.push_back({where, reason});
+      listing.skipped.push_back({where, code, reason});
   }
   SortById(listing);
   return listing;

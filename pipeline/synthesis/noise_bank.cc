@@ -4,6 +4,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "pipeline/base/error.h"
 #include "augment/mix.h"
@@ -25,26 +26,26 @@ NoiseBank::NoiseBank(const std::vector<ManifestItem>& noise, const NoiseBankArgs
 
   // Decode every file once, in parallel: this both fills the cache and
   // rejects unusable recordings before any pair depends on them.
-  std::vector<std::string> errors(candidates.size());
+  std::vector<std::optional<SkippedEntry>> errors(candidates.size());
   tbb::task_arena arena(args.threads);
   arena.execute([&] {
     tbb::parallel_for(size_t{0}, candidates.size(), [&](size_t i) {
       try {
         std::vector<float> samples = Load(candidates[i]);
-        JSQA_CHECK(Peak(samples) > 0, candidates[i].path, ": silent noise recording");
+        if (!(Peak(samples) > 0)) throw SkipError(SkipReason::kSilent, candidates[i].path + ": silent noise recording");
         candidates[i].length = static_cast<int64_t>(samples.size());
         if (cached_) candidates[i].samples = std::move(samples);
       } catch (const Error& e) {
-        errors[i] = e.what();
+        errors[i] = SkippedEntry{candidates[i].path, SkipReasonOf(e), e.what()};
       }
     });
   });
   for (size_t i = 0; i < candidates.size(); ++i) {
-    if (errors[i].empty()) {
+    if (!errors[i]) {
       entries_.push_back(std::move(candidates[i]));
     } else {
-      JSQA_LOG(kWarn) << "noise skipped: " << errors[i];
-      skipped_.push_back({candidates[i].path, errors[i]});
+      JSQA_LOG(kWarn) << "noise skipped: " << errors[i]->reason;
+      skipped_.push_back(std::move(*errors[i]));
     }
   }
   JSQA_CHECK(!entries_.empty(), "no usable noise recording among ", noise.size(), " listed");

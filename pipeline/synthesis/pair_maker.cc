@@ -8,6 +8,7 @@
 #include "augment/resampler.h"
 #include "augment/segment.h"
 #include "pipeline/base/logging.h"
+#include "pipeline/base/skip_reason.h"
 
 namespace jsqa {
 
@@ -34,12 +35,13 @@ UnitResult PairMaker::Make(const SynthUnit& unit) const {
   try {
     speech = audio_.LoadMono(utterance.item.path);
     const int64_t expected = ResampledLength(utterance.frames, utterance.sample_rate, audio_.sample_rate);
-    JSQA_CHECK(static_cast<int64_t>(speech.size()) == expected, utterance.item.path,
-               ": length differs from the prepare manifest (", speech.size(), " vs ", expected,
-               " samples): the file changed since prepare ran");
+    if (static_cast<int64_t>(speech.size()) != expected)
+      throw SkipError(SkipReason::kChanged,
+                      detail::Concat(utterance.item.path, ": length differs from the prepare manifest (", speech.size(),
+                                     " vs ", expected, " samples): the file changed since prepare ran"));
   } catch (const Error& e) {
     JSQA_LOG(kWarn) << "synth: skipped " << utterance.item.path << ": " << e.what();
-    result.counts.skipped_by_reason[ReasonClass(e.what(), utterance.item.path)] += segments;
+    result.counts.skipped_by_reason[SkipReasonCode(SkipReasonOf(e))] += segments;
     return result;
   }
 
@@ -50,7 +52,7 @@ UnitResult PairMaker::Make(const SynthUnit& unit) const {
         segment_samples_);
     if (Peak(clean) == 0.0) {
       JSQA_LOG(kWarn) << "synth: skipped " << utterance.item.path << " segment " << k << ": silent speech";
-      ++result.counts.skipped_by_reason["silent speech"];
+      ++result.counts.skipped_by_reason[SkipReasonCode(SkipReason::kSilent)];
       continue;
     }
     JndPair pair;

@@ -17,11 +17,22 @@ namespace {
 // reason, one segment each (the padded one they would have made).
 SynthCounts PlanSkipped(const SynthPlan& plan) {
   SynthCounts counts;
-  for (const SkippedEntry& entry : plan.skipped()) ++counts.skipped_by_reason[ReasonClass(entry.reason, "")];
+  for (const SkippedEntry& entry : plan.skipped()) ++counts.skipped_by_reason[SkipReasonCode(entry.code)];
   return counts;
 }
 
 }  // namespace
+
+std::string ShardSidecarPath(const std::string& shard_path) {
+  return fs::path(shard_path).replace_extension(".json").string();
+}
+
+bool ShardMatchesSidecar(const std::string& shard_path, const nlohmann::json& sidecar) {
+  std::error_code error;
+  const uintmax_t bytes = fs::file_size(shard_path, error);
+  if (error || !sidecar.is_object() || sidecar.value("bytes", uintmax_t{0}) != bytes) return false;
+  return sidecar.value("sha256", "") == Sha256File(shard_path);
+}
 
 ShardSet::ShardSet(std::string dir, const SynthPlan& plan, const ShardInfo& base)
     : dir_(std::move(dir)), plan_(plan), base_(base) {

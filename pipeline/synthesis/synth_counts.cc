@@ -60,16 +60,4 @@ SynthCounts SynthCounts::FromJson(const nlohmann::json& json) {
   return counts;
 }
 
-std::string ReasonClass(const std::string& message, const std::string& path) {
-  std::string text = message;
-  if (!path.empty() && text.rfind(path, 0) == 0) text = text.substr(path.size());
-  const auto start = text.find_first_not_of(": ");
-  if (start == std::string::npos) return "unknown";
-  text = text.substr(start);
-  const auto end = text.find_first_of(":([");
-  text = text.substr(0, end);
-  while (!text.empty() && text.back() == ' ') text.pop_back();
-  return text.empty() ? "unknown" : text;
-}
-
 }  // namespace jsqa

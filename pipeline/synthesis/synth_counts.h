@@ -16,7 +16,7 @@ struct SynthCounts {
   int64_t dropped = 0;   // segments whose every draw the SVM rejected
   std::map<std::string, int64_t> draws_by_environment;
   std::map<std::string, int64_t> accepted_by_environment;
-  std::map<std::string, int64_t> skipped_by_reason;  // segments lost to bad input
+  std::map<std::string, int64_t> skipped_by_reason;  // segments lost to bad input, by SkipReasonCode
 
   void Add(const SynthCounts& other);
   // Accepted draws / all draws, the paper's "pairs within the JND" figure.
@@ -24,9 +24,5 @@ struct SynthCounts {
   nlohmann::json ToJson() const;
   static SynthCounts FromJson(const nlohmann::json& json);
 };
-
-// A short, stable reason class from an error message: "x.flac: truncated:
-// decoded 10 of 20 frames [audio_io.cc:80]" → "truncated".
-std::string ReasonClass(const std::string& message, const std::string& path);
 
 }  // namespace jsqa

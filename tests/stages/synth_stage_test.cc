@@ -226,7 +226,7 @@ TEST_F(SynthTest, BadInputIsSkippedCountedAndTheRunGoesOn) {
   // 2 segments (2 s at 1 s) for each of the 5 bad files of known length, the
   // truncated one as many as its manifest promised.
   EXPECT_GE(skipped_segments, 10) << skipped.dump();
-  EXPECT_TRUE(skipped.contains("silent speech")) << skipped.dump();
+  EXPECT_TRUE(skipped.contains("silent")) << skipped.dump();
   // Every good utterance still made its pairs.
   const nlohmann::json clean = Synthesize(dir_ / "clean");
   EXPECT_EQ(summary["totals"]["pairs"], clean["totals"]["pairs"]);

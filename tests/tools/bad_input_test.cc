@@ -1,7 +1,7 @@
 // The bad-input matrix end to end through the jsqa-pipeline executable, as a
 // user meets it. Every case states its expected outcome, one of three kinds:
 //   - usage/config errors: exit 2 and ONE line on stderr naming the key;
-//   - bad data: the item is skipped with its reason (prepare's skipped.tsv,
+//   - bad data: the item is skipped with its reason code (prepare's skipped.tsv,
 //     or synth's totals.skipped_by_reason / noise_skipped_by_reason), the run
 //     completes with exit 0, and the good items still make their pairs;
 //   - a damaged shard: a one-line error naming the file (inspect, pretrain:
@@ -117,7 +117,7 @@ std::vector<std::string> ManifestIds(const std::string& tsv) {
   return ids;
 }
 
-// skipped.tsv → where → reason.
+// skipped.tsv → where → "code<TAB>reason".
 std::map<std::string, std::string> Skipped(const std::string& tsv) {
   std::istringstream in(ReadBytes(tsv));
   std::map<std::string, std::string> skipped;
@@ -242,7 +242,7 @@ class BadInputAudioTest : public ::testing::Test {
 
   // One hour at 16 kHz, 16-bit (115 MB): speech in its first and last 10 s,
   // digital silence between, written in 1 s blocks so the test never holds it.
-  // 3600 segments: 20 pairs and 3580 "silent speech" skips, which are cheap
+  // 3600 segments: 20 pairs and 3580 "silent" skips, which are cheap
   // (no mixing), so the whole hour is decoded, segmented and read to its end
   // in about a second.
   static void WriteLongFile(const std::string& path, const std::vector<float>& speech) {
@@ -271,13 +271,22 @@ TEST_F(BadInputAudioTest, GoodFilesMakePairsBadOnesAreSkippedAndCounted) {
   const Outcome run = Jsqa(dir_, "run " + (dir_ / "audio.ini") + " --run-dir " + (dir_ / "run") + " --log-level warn");
   ASSERT_EQ(run.code, 0) << Describe(run);
 
-  // prepare: files whose header cannot be read are skipped with a reason in
-  // skipped.tsv ("speech: PATH<TAB>reason").
+  // prepare: files whose header cannot be read are skipped with a code and
+  // a reason in skipped.tsv ("speech: PATH<TAB>code<TAB>reason").
   const auto skipped = Skipped(dir_ / "run/prepare/skipped.tsv");
   const auto reason = [&](const std::string& kind, const std::string& path) {
     const auto it = skipped.find(kind + ": " + path);
     return it == skipped.end() ? std::string("<not skipped by prepare>") : it->second;
   };
+  const auto code = [&](const std::string& kind, const std::string& path) {
+    const std::string text = reason(kind, path);
+    return text.substr(0, text.find('\t'));
+  };
+  EXPECT_EQ(code("speech", Speech("bad/zero_length.wav")), "unreadable");
+  EXPECT_EQ(code("speech", Speech("bad/not_audio.flac")), "unreadable");
+  EXPECT_EQ(code("speech", Speech("bad/no_frames.wav")), "empty");
+  EXPECT_EQ(code("speech", Speech("bad/header_only.wav")), "empty");
+  EXPECT_EQ(code("noise", dir_ / "noise/BAD/zero_length.wav"), "unreadable");
   EXPECT_NE(reason("speech", Speech("bad/zero_length.wav")).find("cannot open"), std::string::npos);  // zero-length
   EXPECT_NE(reason("speech", Speech("bad/not_audio.flac")).find("cannot open"), std::string::npos);   // not audio
   EXPECT_NE(reason("speech", Speech("bad/no_frames.wav")).find("empty"), std::string::npos);  // header, 0 frames
@@ -287,7 +296,7 @@ TEST_F(BadInputAudioTest, GoodFilesMakePairsBadOnesAreSkippedAndCounted) {
   EXPECT_EQ(skipped.size(), 5u) << ReadBytes(dir_ / "run/prepare/skipped.tsv");
 
   // synth: files whose header is fine but whose samples are not are skipped
-  // per segment and counted by reason in summary.json.
+  // per segment and counted by reason code in summary.json.
   const nlohmann::json summary = ReadJsonFile(dir_ / "run/synth/summary.json");
   const nlohmann::json& totals = summary.at("totals");
   const nlohmann::json& by_reason = totals.at("skipped_by_reason");
@@ -296,14 +305,14 @@ TEST_F(BadInputAudioTest, GoodFilesMakePairsBadOnesAreSkippedAndCounted) {
   // Truncated FLAC and WAV: every planned segment of each.
   EXPECT_EQ(Count(by_reason, "truncated"), planned.at("bad/cut_flac") + planned.at("bad/cut_wav")) << by_reason.dump();
   // NaN and Inf samples in a float WAV: the whole file (3 segments each).
-  EXPECT_EQ(Count(by_reason, "non-finite sample"), 3 + 3) << by_reason.dump();
+  EXPECT_EQ(Count(by_reason, "non_finite"), 3 + 3) << by_reason.dump();
   // All-zero speech (2 segments) and the long file's 3580 silent seconds.
-  EXPECT_EQ(Count(by_reason, "silent speech"), 2 + 3580) << by_reason.dump();
+  EXPECT_EQ(Count(by_reason, "silent"), 2 + 3580) << by_reason.dump();
   EXPECT_EQ(by_reason.size(), 3u) << by_reason.dump();
   // Noise: the truncated and the silent recording are left out and counted.
   const nlohmann::json& noise_skipped = summary.at("noise_skipped_by_reason");
   EXPECT_EQ(Count(noise_skipped, "truncated"), 1) << noise_skipped.dump();
-  EXPECT_EQ(Count(noise_skipped, "silent noise recording"), 1) << noise_skipped.dump();
+  EXPECT_EQ(Count(noise_skipped, "silent"), 1) << noise_skipped.dump();
   // Every segment is accounted for.
   int64_t lost = 0;
   for (const auto& [key, count] : by_reason.items()) lost += count.get<int64_t>();
@@ -336,7 +345,7 @@ TEST_F(BadInputAudioTest, GoodFilesMakePairsBadOnesAreSkippedAndCounted) {
                                       " --set synth.short_policy=skip --out " + (dir_ / "skip") + " --log-level warn");
   ASSERT_EQ(skip.code, 0) << Describe(skip);
   const nlohmann::json manifest = ReadJsonFile(dir_ / "skip/manifest.json");
-  EXPECT_EQ(Count(manifest.at("totals").at("skipped_by_reason"), "shorter than synth.segment_seconds"), 1)
+  EXPECT_EQ(Count(manifest.at("totals").at("skipped_by_reason"), "too_short"), 1)
       << manifest.at("totals").dump();
   EXPECT_EQ(PairsByUtterance(dir_ / "skip").count("short/short"), 0u);
   EXPECT_EQ(manifest.at("pairs").get<int64_t>(), totals.at("pairs").get<int64_t>() - 1);
@@ -350,8 +359,10 @@ TEST_F(BadInputAudioTest, GoodFilesMakePairsBadOnesAreSkippedAndCounted) {
   for (const char* name : {"bad/cut_flac.flac", "bad/cut_wav.wav", "bad/header_only.wav", "bad/nan.wav",
                            "bad/inf.wav"})
     EXPECT_EQ(decoded.count("speech: " + Speech(name)), 1u) << name;
+  EXPECT_EQ(decoded.at("speech: " + Speech("bad/cut_wav.wav")).substr(0, 10), "truncated\t");
+  EXPECT_EQ(decoded.at("speech: " + Speech("bad/nan.wav")).substr(0, 11), "non_finite\t");
   const nlohmann::json decoded_summary = ReadJsonFile(dir_ / "run/synth/summary.json");
-  EXPECT_EQ(decoded_summary.at("totals").at("skipped_by_reason").size(), 1u)  // only "silent speech" left
+  EXPECT_EQ(decoded_summary.at("totals").at("skipped_by_reason").size(), 1u)  // only "silent" left
       << decoded_summary.dump();
   EXPECT_EQ(decoded_summary.at("totals").at("pairs"), totals.at("pairs"));
 }
@@ -437,6 +448,10 @@ TEST_F(BadInputNisqaTest, BadRowsAreSkippedWithTheirLineAndTheRestIndexed) {
   EXPECT_NE(reason(8).find("file not found"), std::string::npos) << reason(8);
   EXPECT_NE(reason(9).find("leaves the corpus root"), std::string::npos) << reason(9);
   EXPECT_NE(reason(10).find("leaves the corpus root"), std::string::npos) << reason(10);
+  // Each with its stable code first.
+  for (const auto& [line, code] : std::map<int, std::string>{
+           {5, "bad_mos"}, {6, "bad_mos"}, {8, "missing_file"}, {9, "outside_root"}, {10, "outside_root"}})
+    EXPECT_EQ(reason(line).substr(0, code.size() + 1), code + "\t") << reason(line);
   EXPECT_EQ(skipped.size(), 6u) << ReadBytes(dir_ / "run/prepare/skipped.tsv");
   const nlohmann::json summary = ReadJsonFile(dir_ / "run/prepare/summary.json");
   EXPECT_EQ(summary.at("nisqa").at("skipped").get<int>(), 6);
