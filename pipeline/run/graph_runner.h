@@ -33,12 +33,17 @@ struct StageReport {
   StageOutcome outcome = StageOutcome::kSkipped;
   double seconds = 0.0;
   std::string error;  // for kFailed, or why kSkipped
+  bool usage_error = false;  // kFailed by a UsageError: a config problem found while running
 };
 
 struct RunReport {
   std::vector<StageReport> stages;
   bool ok() const;
   int Count(StageOutcome outcome) const;
+  // The command's exit code (README "The command line"): 0 when ok, 2 when a
+  // stage failed on a usage or config error (as its stage command exits),
+  // else 1.
+  int ExitCode() const;
 };
 
 std::string OutcomeName(StageOutcome outcome);

@@ -62,6 +62,22 @@ TEST_F(CliTest, ConfigErrorsAreOneLineWithExitCodeTwo) {
   EXPECT_NE(output.find("unknown stage 'sinth'"), std::string::npos) << output;
 }
 
+// A config problem only a running stage finds (the SVM model file is
+// missing) exits 2 under `run` as under the stage's own command; the stages
+// that could run still ran.
+TEST_F(CliTest, ConfigProblemFoundWhileAStageRunsExitsTwoUnderRunToo) {
+  std::string output;
+  const std::string missing = " --set jnd.svm_model=" + (*dir_ / "no-such.model");
+  EXPECT_EQ(Jsqa("synth " + (*dir_ / "demo.ini") + missing + " --out " + (*dir_ / "no-svm-pairs"), &output), 2)
+      << output;
+  EXPECT_NE(output.find("jnd.svm_model"), std::string::npos) << output;
+  EXPECT_EQ(Jsqa("run " + (*dir_ / "demo.ini") + missing + " --set graph.synth=prepare --run-dir " + (*dir_ / "no-svm"),
+                 &output), 2)
+      << output;
+  EXPECT_NE(output.find("jnd.svm_model"), std::string::npos) << output;
+  EXPECT_TRUE(fs::exists(*dir_ / "no-svm/prepare/COMPLETE")) << output;
+}
+
 TEST_F(CliTest, SecondRunIsCachedAndAChangedKeyReruns) {
   const std::string run = "run " + (*dir_ / "demo.ini") + " --run-dir " + (*dir_ / "r1");
   std::string output;

@@ -71,7 +71,7 @@ int RunCommandMain(const std::vector<std::string>& args) {
       std::cout << "key " << stage.key;
     std::cout << "\n";
   }
-  return report.ok() ? 0 : 1;
+  return report.ExitCode();
 }
 
 }  // namespace jsqa
