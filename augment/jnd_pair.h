@@ -24,7 +24,7 @@ struct JndPair {
   double jnd_probability = 0.0;  // SVM's P(heard as the same)
   int32_t draws = 1;             // parameter draws until the SVM accepted
   // Both mixtures have the same RMS level; gain_* are the linear gains that
-  // were applied to (clean + noise_*) to reach it (see MakeJndPair).
+  // were applied to (clean + noise_*) to reach it (see MixJndPair).
   double gain_a = 1.0;
   double gain_b = 1.0;
   std::vector<float> a;  // [segment_samples] mixture at snr_a
