@@ -19,11 +19,6 @@ bool IsAudioFile(const fs::path& path) {
 
 std::string WithoutExtension(const fs::path& path) { return (path.parent_path() / path.stem()).generic_string(); }
 
-void SortById(CorpusListing& listing) {
-  std::sort(listing.items.begin(), listing.items.end(),
-            [](const CorpusItem& a, const CorpusItem& b) { return a.id < b.id; });
-}
-
 }  // namespace
 
 CorpusListing ListAudioFolder(const std::string& dir) {
@@ -35,7 +30,7 @@ CorpusListing ListAudioFolder(const std::string& dir) {
     const std::string environment = relative.has_parent_path() ? relative.begin()->string() : "other";
     listing.items.push_back({WithoutExtension(relative), entry.path().string(), {{"env", environment}}, 0.0});
   }
-  SortById(listing);
+  SortByIdSkippingDuplicates(listing);
   return listing;
 }
 

@@ -11,11 +11,14 @@
 namespace jsqa {
 
 // Item id: the path relative to the folder, without extension. Tags: env
-// (the first folder level below the root, or "other").
+// (the first folder level below the root, or "other"). Files whose names
+// differ only in extension (x.wav, x.flac) share an id: the first by path
+// is kept, the others skipped (duplicate_id).
 CorpusListing ListAudioFolder(const std::string& dir);
 
 // Item id: the path as written in the list, without extension. Tags: env
-// ("other"). Missing files are skipped with "list:LINE" and the reason.
+// ("other"). Missing files are skipped with "list:LINE" and the reason;
+// files sharing an id are handled as in a folder.
 CorpusListing ListAudioFileList(const std::string& list_path);
 
 }  // namespace jsqa

@@ -17,37 +17,46 @@ namespace jsqa {
 namespace fs = std::filesystem;
 namespace {
 
-// Checks one listed file; returns its manifest entry, or fills reason.
-std::optional<ManifestItem> CheckItem(const CorpusItem& item, const IndexArgs& args, std::string& reason) {
+// Checks one listed file; returns its manifest entry, or fills skip (code
+// and reason).
+std::optional<ManifestItem> CheckItem(const CorpusItem& item, const IndexArgs& args, SkippedEntry& skip) {
   if (item.path.find_first_of("\t\n") != std::string::npos) {
-    reason = "path contains a tab or newline";
+    skip.code = SkipReason::kBadPath;
+    skip.reason = "path contains a tab or newline";
     return std::nullopt;
   }
   try {
     const AudioInfo info = ProbeAudio(item.path);
     if (args.decode) ReadAudio(item.path);
     if (info.DurationSeconds() < args.min_seconds) {
-      reason = "shorter than " + FormatDouble(args.min_seconds) + " s (" + FormatDouble(info.DurationSeconds()) + " s)";
+      skip.code = SkipReason::kTooShort;
+      skip.reason =
+          "shorter than " + FormatDouble(args.min_seconds) + " s (" + FormatDouble(info.DurationSeconds()) + " s)";
       return std::nullopt;
     }
     ManifestItem entry{item, info.sample_rate, info.frames, info.channels};
     entry.item.path = fs::absolute(item.path).lexically_normal().string();
     return entry;
   } catch (const Error& e) {
-    reason = e.what();
+    skip.code = SkipReasonOf(e);
+    skip.reason = e.what();
     return std::nullopt;
   }
 }
 
-// Concatenates listings; ids must stay unique. Keeps each listing's order.
+// Concatenates listings, keeping each listing's order. Ids stay unique: an
+// item whose id an earlier source has is skipped (duplicate_id), as a
+// layout does within one source.
 CorpusListing Combine(std::vector<CorpusListing> listings) {
   CorpusListing all;
   std::map<std::string, std::string> seen;
   for (CorpusListing& listing : listings) {
     for (CorpusItem& item : listing.items) {
       const auto [it, inserted] = seen.emplace(item.id, item.path);
-      if (!inserted)
-        throw UsageError("item id '" + item.id + "' occurs twice: " + it->second + " and " + item.path);
+      if (!inserted) {
+        all.skipped.push_back({item.path, SkipReason::kDuplicateId, "same item id '" + item.id + "' as " + it->second});
+        continue;
+      }
       all.items.push_back(std::move(item));
     }
     for (SkippedEntry& entry : listing.skipped) all.skipped.push_back(std::move(entry));

@@ -27,7 +27,8 @@ enum class CorpusKind { kSpeech, kNoise, kNisqa };
 const char* CorpusKindName(CorpusKind kind);  // "speech" | "noise" | "nisqa"
 
 // Lists the configured sources of kind (none configured: empty listing) and
-// indexes them. Duplicate ids across sources are an error naming both paths.
+// indexes them. An item whose id an earlier source already has is skipped
+// (duplicate_id), naming both paths.
 CorpusIndex IndexCorpus(CorpusKind kind, const CorpusConfig& corpus, const IndexArgs& args);
 bool HasSources(CorpusKind kind, const CorpusConfig& corpus);
 

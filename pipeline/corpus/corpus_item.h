@@ -1,8 +1,11 @@
 // One audio file of a corpus, as the layout readers find it.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
+
+#include "pipeline/base/skip_reason.h"
 
 namespace jsqa {
 
@@ -32,5 +35,25 @@ struct CorpusListing {
   std::vector<CorpusItem> items;  // sorted by id: the order never depends on the file system
   std::vector<SkippedEntry> skipped;
 };
+
+// Sorts items by id, ties by path (so the order never depends on the file
+// system), and passes over every item whose id an earlier one has: x.wav
+// and x.flac side by side are one id, and the run goes on with the first.
+inline void SortByIdSkippingDuplicates(CorpusListing& listing) {
+  auto& items = listing.items;
+  std::sort(items.begin(), items.end(),
+            [](const CorpusItem& a, const CorpusItem& b) { return a.id != b.id ? a.id < b.id : a.path < b.path; });
+  size_t kept = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (kept > 0 && items[i].id == items[kept - 1].id) {
+      listing.skipped.push_back(
+          {items[i].path, SkipReason::kDuplicateId, "same item id '" + items[i].id + "' as " + items[kept - 1].path});
+      continue;
+    }
+    if (kept != i) items[kept] = std::move(items[i]);
+    ++kept;
+  }
+  items.resize(kept);
+}
 
 }  // namespace jsqa

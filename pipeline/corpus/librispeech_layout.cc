@@ -144,12 +144,8 @@ CorpusListing ListLibriSpeech(const std::string& root, const std::vector<std::st
   CorpusListing listing;
   for (const std::string& subset : subsets) ListSubset(root, subset, sexes, listing);
 
-  std::sort(listing.items.begin(), listing.items.end(),
-            [](const CorpusItem& a, const CorpusItem& b) { return a.id < b.id; });
-  for (size_t i = 1; i < listing.items.size(); ++i)
-    JSQA_CHECK(listing.items[i].id != listing.items[i - 1].id, "LibriSpeech utterance ",
-               listing.items[i].id, " appears twice: ", listing.items[i - 1].path, " and ",
-               listing.items[i].path);
+  // An utterance in two subsets (a chapter copied) is kept once.
+  SortByIdSkippingDuplicates(listing);
   std::sort(listing.skipped.begin(), listing.skipped.end(),
             [](const SkippedEntry& a, const SkippedEntry& b) { return a.where < b.where; });
   return listing;

@@ -15,7 +15,8 @@ namespace jsqa {
 // ("121-121726-0000"); tags, in order: subset, reader, chapter, sex (from
 // SPEAKERS.TXT, "" if absent), transcript (from trans.txt, "" if absent).
 // Skipped (not fatal): audio files whose name does not match their folders,
-// utterances missing from trans.txt, non-FLAC files. A missing root or subset
+// utterances missing from trans.txt, non-FLAC files, an utterance already
+// listed from another subset. A missing root or subset
 // folder throws jsqa::Error naming the path.
 CorpusListing ListLibriSpeech(const std::string& root, const std::vector<std::string>& subsets);
 

@@ -367,6 +367,34 @@ TEST_F(BadInputAudioTest, GoodFilesMakePairsBadOnesAreSkippedAndCounted) {
   EXPECT_EQ(decoded_summary.at("totals").at("pairs"), totals.at("pairs"));
 }
 
+// Two files whose names differ only in extension share an item id: prepare
+// keeps the first by path and skips the other (duplicate_id) instead of
+// failing; so is a file a second source (a list) names again.
+TEST(BadInputDuplicateTest, SameNameOtherExtensionIsSkippedAndPrepareGoesOn) {
+  testing::TempDir dir;
+  fs::create_directories(dir.path() / "speech/spk");
+  fs::copy_file(testing::LibrivoxClips()[1], dir / "speech/spk/x.wav");
+  WriteAudio(dir / "speech/spk/x.flac", ReadAudio(testing::LibrivoxClips()[1]).samples, 16000);
+  fs::copy_file(testing::LibrivoxClips()[2], dir / "speech/spk/y.wav");
+  WriteBytes(dir / "speech/list.txt", "spk/y.wav\n");
+  WriteBytes(dir / "prepare.ini", "[corpus]\nspeech_folder = " + (dir / "speech") + "\nspeech_list = " +
+                                      (dir / "speech/list.txt") + "\n[graph]\nprepare =\n");
+  const Outcome run = Jsqa(dir, "run " + (dir / "prepare.ini") + " --run-dir " + (dir / "run") + " --log-level error");
+  ASSERT_EQ(run.code, 0) << Describe(run);
+  EXPECT_EQ(ManifestIds(dir / "run/prepare/speech.tsv"), (std::vector<std::string>{"spk/x", "spk/y"}));
+  const auto skipped = Skipped(dir / "run/prepare/skipped.tsv");
+  ASSERT_EQ(skipped.size(), 2u) << ReadBytes(dir / "run/prepare/skipped.tsv");
+  const std::string wav = skipped.count("speech: " + (dir / "speech/spk/x.wav"))
+                              ? skipped.at("speech: " + (dir / "speech/spk/x.wav"))
+                              : "<not skipped>";
+  EXPECT_EQ(wav.substr(0, 13), "duplicate_id\t") << wav;
+  EXPECT_NE(wav.find(dir / "speech/spk/x.flac"), std::string::npos) << wav;  // names the one kept
+  const std::string listed = skipped.count("speech: " + (dir / "speech/spk/y.wav"))
+                                 ? skipped.at("speech: " + (dir / "speech/spk/y.wav"))
+                                 : "<not skipped>";
+  EXPECT_EQ(listed.substr(0, 13), "duplicate_id\t") << listed;
+}
+
 // ---------------------------------------------------------------------------
 // NISQA CSVs through prepare.
 
