@@ -45,9 +45,7 @@ std::string ShardSet::ShardPath(int shard) const {
   return (fs::path(dir_) / ShardFileName(shard, plan_.shard_count())).string();
 }
 
-std::string ShardSet::SidecarPath(int shard) const {
-  return fs::path(ShardPath(shard)).replace_extension(".json").string();
-}
+std::string ShardSet::SidecarPath(int shard) const { return ShardSidecarPath(ShardPath(shard)); }
 
 ShardInfo ShardSet::Info(int shard) const {
   ShardInfo info = base_;
@@ -85,7 +83,7 @@ std::vector<int> ShardSet::Incomplete(const std::vector<int>& shards) const {
     // sidecar hashed: one damaged or edited since (same size, e.g. a flipped
     // chunk or a rewritten attribute) is redone, its sidecar removed first so
     // that it never counts as complete meanwhile.
-    if (sidecar->value("sha256", "") != Sha256File(ShardPath(shard))) {
+    if (!ShardMatchesSidecar(ShardPath(shard), *sidecar)) {
       JSQA_LOG(kWarn) << "synth: " << ShardPath(shard)
                       << ": SHA-256 differs from its sidecar's (damaged or changed since written); redoing it";
       std::error_code ignored;

@@ -27,6 +27,12 @@
 
 namespace jsqa {
 
+// The sidecar of a shard file: pairs-00003-of-00016.h5 → pairs-00003-of-00016.json.
+std::string ShardSidecarPath(const std::string& shard_path);
+// Whether the shard's bytes are the ones its sidecar describes: its size,
+// then its SHA-256 (the shard is read in full: about a second per 200 MB).
+bool ShardMatchesSidecar(const std::string& shard_path, const nlohmann::json& sidecar);
+
 class ShardSet {
  public:
   // base: the attributes every shard shares (index and range are filled per shard).

@@ -646,6 +646,22 @@ class BadInputShardTest : public ::testing::Test {
     for (int64_t i = offset + size / 2; i < offset + size / 2 + 16; ++i) bytes[i] = static_cast<char>(~bytes[i]);
     WriteBytes(path, bytes);
   }
+  // inspect checks a shard against its sidecar before libhdf5 opens it
+  // (a damaged file can hang or crash the library): exit 1, one line naming
+  // the file. The same shard copied alone, without a sidecar, is read with
+  // a warning; returns that run, for what the reader then finds.
+  static Outcome ExpectInspectRefusesThenReadsCopy(const std::string& shard, const std::string& copy_name) {
+    const Outcome inspect = Jsqa(*dir_, "inspect " + shard + " --log-level warn");
+    EXPECT_EQ(inspect.code, 1) << Describe(inspect);
+    EXPECT_EQ(inspect.ErrLines(), 1u) << Describe(inspect);
+    EXPECT_NE(inspect.err.find(shard + ": size or SHA-256 differs from its sidecar"), std::string::npos)
+        << Describe(inspect);
+    const std::string alone = *dir_ / copy_name;
+    fs::copy_file(shard, alone, fs::copy_options::overwrite_existing);
+    const Outcome copy = Jsqa(*dir_, "inspect " + alone + " --log-level warn");
+    EXPECT_NE(copy.err.find(alone + ": no sidecar"), std::string::npos) << Describe(copy);
+    return copy;
+  }
   static void EditManifestChecksum(const std::string& dir, int index) {
     nlohmann::json manifest = ReadJsonFile(dir + "/manifest.json");
     manifest["shards"][index]["sha256"] = std::string(64, '0');
@@ -681,11 +697,13 @@ TEST_F(BadInputShardTest, OlderSchemaVersion) {
   const std::string dir = Copy("schema");
   const std::string shard = Shard(dir, 0);
   H5Edit("schema", shard);
-  // inspect: exit 1, one line naming the file and both versions.
-  const Outcome inspect = Jsqa(*dir_, "inspect " + shard + " --log-level warn");
+  // inspect: no longer the bytes its sidecar hashed. A copy without its
+  // sidecar: exit 1, the warning and one line naming the file and both versions.
+  const std::string alone = *dir_ / "schema-alone.h5";
+  const Outcome inspect = ExpectInspectRefusesThenReadsCopy(shard, "schema-alone.h5");
   EXPECT_EQ(inspect.code, 1) << Describe(inspect);
-  EXPECT_EQ(inspect.ErrLines(), 1u) << Describe(inspect);
-  EXPECT_NE(inspect.err.find(shard + ": shard schema version 0, this build reads 1"), std::string::npos)
+  EXPECT_EQ(inspect.ErrLines(), 2u) << Describe(inspect);
+  EXPECT_NE(inspect.err.find(alone + ": shard schema version 0, this build reads 1"), std::string::npos)
       << Describe(inspect);
 #ifdef JSQA_WITH_TORCH
   // pretrain on these shards: exit 1, one line naming the file.
@@ -704,12 +722,14 @@ TEST_F(BadInputShardTest, CorruptedChunk) {
   const std::string dir = Copy("chunk");
   const std::string shard = Shard(dir, 1);
   CorruptFirstChunk(shard);
-  // inspect: Fletcher32 catches it when pair 0 is read: exit 1, one line
-  // naming the file and the pair.
-  const Outcome inspect = Jsqa(*dir_, "inspect " + shard + " --log-level warn");
+  // inspect: refused before reading, against its sidecar. A copy without
+  // one: Fletcher32 catches it when pair 0 is read: exit 1, the warning and
+  // one line naming the file and the pair.
+  const std::string alone = *dir_ / "chunk-alone.h5";
+  const Outcome inspect = ExpectInspectRefusesThenReadsCopy(shard, "chunk-alone.h5");
   EXPECT_EQ(inspect.code, 1) << Describe(inspect);
-  EXPECT_EQ(inspect.ErrLines(), 1u) << Describe(inspect);
-  EXPECT_NE(inspect.err.find(shard + ": cannot read pair 0"), std::string::npos) << Describe(inspect);
+  EXPECT_EQ(inspect.ErrLines(), 2u) << Describe(inspect);
+  EXPECT_NE(inspect.err.find(alone + ": cannot read pair 0"), std::string::npos) << Describe(inspect);
 #ifdef JSQA_WITH_TORCH
   const Outcome pretrain = Jsqa(*dir_, "pretrain " + (*dir_ / "shards.ini") + " --set pretrain.shards=" + dir +
                                            " --out " + (*dir_ / "pretrain-chunk") + " --log-level warn");

@@ -14,6 +14,8 @@
 #include "stages/builtin_stages.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"
+#include "pipeline/base/logging.h"
+#include "pipeline/synthesis/shard_set.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
@@ -55,7 +57,24 @@ void InspectManifest(const std::string& path) {
   std::cout << path << ": item manifest, " << items.size() << " files, " << seconds / 3600.0 << " h\n";
 }
 
+// A damaged shard can hang or crash libhdf5, so its bytes are checked
+// against the sidecar synth wrote before the library opens it. A shard
+// without one (copied alone, or written by another tool) is read with a
+// warning: nothing to check it against, and reading it is what inspect is for.
+void CheckShardSidecar(const std::string& path) {
+  const std::string sidecar = ShardSidecarPath(path);
+  if (!fs::exists(sidecar)) {
+    JSQA_LOG(kWarn) << path << ": no sidecar " << fs::path(sidecar).filename().string()
+                    << " beside it: its SHA-256 is not checked";
+    return;
+  }
+  if (!ShardMatchesSidecar(path, ReadJsonFile(sidecar)))
+    throw Error(path + ": size or SHA-256 differs from its sidecar " + fs::path(sidecar).filename().string() +
+                " (damaged or changed since synth wrote it); rerun synth into its folder to redo it");
+}
+
 void InspectShard(const std::string& path) {
+  CheckShardSidecar(path);
   const ShardReader reader(path);
   const ShardInfo& info = reader.info();
   std::cout << path << ": JND-pair shard " << info.shard_index << " of " << info.shard_count << ", "
