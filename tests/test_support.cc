@@ -10,6 +10,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tools/demo_corpus/demo_corpus.h"
+
 namespace jsqa::testing {
 namespace fs = std::filesystem;
 
@@ -75,6 +77,21 @@ int RunCommand(const std::string& command, std::string* output) {
   const int status = ::pclose(pipe);
   if (output) *output = text;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string WriteDemoConfig(const fs::path& dir, const std::string& name, const std::string& extra,
+                            const std::string& librispeech_subsets, bool nisqa) {
+  const fs::path corpus = dir / "corpus";
+  // BuildDemoCorpus renames a finished corpus into place: one that exists is whole.
+  if (!fs::exists(corpus)) BuildDemoCorpus(corpus.string());
+  std::string ini = "[corpus]\n";
+  ini += "librispeech_root = " + (corpus / "LibriSpeech").string() + "\n";
+  ini += "librispeech_subsets = " + librispeech_subsets + "\n";
+  ini += "chime3_backgrounds = " + (corpus / "CHiME3/data/audio/16kHz/backgrounds").string() + "\n";
+  if (nisqa) ini += "nisqa_root = " + (corpus / "NISQA_Corpus").string() + "\n";
+  const std::string path = (dir / name).string();
+  WriteBytes(path, ini + extra);
+  return path;
 }
 
 }  // namespace jsqa::testing

@@ -44,4 +44,11 @@ std::string SourceDir();
 // stderr together) when given.
 int RunCommand(const std::string& command, std::string* output = nullptr);
 
+// The demo corpus (tools/demo_corpus) under dir/corpus, built unless it is
+// there already, and dir/name: an INI whose [corpus] points at it
+// (librispeech_subsets, the CHiME-3 backgrounds, and corpus.nisqa_root when
+// nisqa), then extra (more sections). Returns the INI's path.
+std::string WriteDemoConfig(const std::filesystem::path& dir, const std::string& name, const std::string& extra = "",
+                            const std::string& librispeech_subsets = "train-clean-5", bool nisqa = false);
+
 }  // namespace jsqa::testing

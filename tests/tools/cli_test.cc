@@ -16,14 +16,7 @@ class CliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    std::string output;
-    ASSERT_EQ(RunCommand(JsqaExecutable() + " demo-corpus " + (*dir_ / "corpus"), &output), 0) << output;
-    testing::WriteBytes(*dir_ / "demo.ini",
-                        "[corpus]\n"
-                        "librispeech_root = " + (*dir_ / "corpus/LibriSpeech") + "\n"
-                        "librispeech_subsets = train-clean-5\n"
-                        "chime3_backgrounds = " + (*dir_ / "corpus/CHiME3/data/audio/16kHz/backgrounds") + "\n"
-                        "[graph]\nprepare =\n");
+    testing::WriteDemoConfig(dir_->path(), "demo.ini", "[graph]\nprepare =\n");
   }
   static void TearDownTestSuite() { delete dir_; }
 

@@ -106,12 +106,7 @@ TEST_F(SlurmTest, SynthArrayTemplateMatchesASingleProcess) {
   const fs::path dir = dir_->path() / "synth";
   fs::create_directories(dir);
   std::string output;
-  ASSERT_EQ(RunCommand(JsqaExecutable() + " demo-corpus " + (dir / "corpus").string(), &output), 0) << output;
-  const std::string config = (dir / "demo.ini").string();
-  testing::WriteBytes(config, "[corpus]\n"
-                              "librispeech_root = " + (dir / "corpus/LibriSpeech").string() + "\n"
-                              "librispeech_subsets = train-clean-5\n"
-                              "chime3_backgrounds = " + (dir / "corpus/CHiME3/data/audio/16kHz/backgrounds").string() + "\n");
+  const std::string config = testing::WriteDemoConfig(dir, "demo.ini");
   const std::string sets = " --set jnd.svm_model=" + testing::SourceDir() +
                            "/configs/jnd-svm.model --set synth.pairs_per_shard=2";
   ASSERT_EQ(RunCommand(JsqaExecutable() + " synth " + config + sets + " --out " + (dir / "single").string(), &output), 0)
@@ -149,16 +144,12 @@ TEST_F(SlurmTest, SweepSubmittedToSlurmIsCollected) {
   const fs::path dir = dir_->path() / "sweep";
   fs::create_directories(dir);
   std::string output;
-  ASSERT_EQ(RunCommand(JsqaExecutable() + " demo-corpus " + (dir / "corpus").string(), &output), 0) << output;
-  const std::string config = (dir / "sweep.ini").string();
-  testing::WriteBytes(config, "[corpus]\n"
-                              "librispeech_root = " + (dir / "corpus/LibriSpeech").string() + "\n"
-                              "librispeech_subsets = train-clean-5\n"
-                              "chime3_backgrounds = " + (dir / "corpus/CHiME3/data/audio/16kHz/backgrounds").string() + "\n"
-                              "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
-                              "[synth]\nthreads = 1\n"
-                              "[sweep]\njnd.delta_min_db:jnd.delta_max_db = 0:1, 0:3\n"
-                              "[graph]\nprepare =\nsynth = prepare\n");
+  const std::string config =
+      testing::WriteDemoConfig(dir, "sweep.ini",
+                               "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
+                               "[synth]\nthreads = 1\n"
+                               "[sweep]\njnd.delta_min_db:jnd.delta_max_db = 0:1, 0:3\n"
+                               "[graph]\nprepare =\nsynth = prepare\n");
   const std::string sweep = JsqaExecutable() + " sweep " + config + " --run-dir " + (dir / "run").string();
   ASSERT_EQ(slurm_->Run("cd " + dir.string() + " && " + kTimeout + sweep +
                             " --slurm --submit --sbatch-args '--cpus-per-task=1 --mem=500M --time=5'",

@@ -23,17 +23,12 @@ int Folders(const fs::path& dir, const std::string& prefix) {
 TEST(SweepCli, SharesUnchangedStagesReportsFailuresAndResumes) {
   testing::TempDir dir;
   std::string output;
-  ASSERT_EQ(RunCommand(JsqaExecutable() + " demo-corpus " + (dir / "corpus"), &output), 0) << output;
   testing::WriteBytes(dir / "bad.model", "not an svm model\n");
-  testing::WriteBytes(dir / "sweep.ini",
-                      "[corpus]\n"
-                      "librispeech_root = " + (dir / "corpus/LibriSpeech") + "\n"
-                      "librispeech_subsets = train-clean-5\n"
-                      "chime3_backgrounds = " + (dir / "corpus/CHiME3/data/audio/16kHz/backgrounds") + "\n"
-                      "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
-                      "[synth]\nthreads = 1\n"
-                      "[sweep]\njnd.delta_min_db:jnd.delta_max_db = 0:1, 0:3\n"
-                      "[graph]\nprepare =\nsynth = prepare\n");
+  testing::WriteDemoConfig(dir.path(), "sweep.ini",
+                           "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
+                           "[synth]\nthreads = 1\n"
+                           "[sweep]\njnd.delta_min_db:jnd.delta_max_db = 0:1, 0:3\n"
+                           "[graph]\nprepare =\nsynth = prepare\n");
   const std::string sweep = JsqaExecutable() + " sweep " + (dir / "sweep.ini") + " --run-dir " + (dir / "run");
   // Four points: two Δ ranges from [sweep] times a --grid axis whose second
   // value is a broken SVM model.

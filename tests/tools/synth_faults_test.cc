@@ -24,14 +24,10 @@ class SynthFaultsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string output;
-    ASSERT_EQ(RunCommand(JsqaExecutable() + " demo-corpus " + (dir_ / "corpus"), &output), 0) << output;
-    testing::WriteBytes(dir_ / "synth.ini",
-                        "[corpus]\n"
-                        "librispeech_root = " + (dir_ / "corpus/LibriSpeech") + "\n"
-                        "librispeech_subsets = train-clean-5,dev-clean-2\n"
-                        "chime3_backgrounds = " + (dir_ / "corpus/CHiME3/data/audio/16kHz/backgrounds") + "\n"
-                        "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
-                        "[synth]\nsegment_seconds = 0.5\npairs_per_shard = 1\nthreads = 1\n");
+    testing::WriteDemoConfig(dir_.path(), "synth.ini",
+                             "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
+                             "[synth]\nsegment_seconds = 0.5\npairs_per_shard = 1\nthreads = 1\n",
+                             "train-clean-5,dev-clean-2");
     ASSERT_EQ(RunCommand(Synth(dir_ / "reference"), &output), 0) << output;
   }
 

@@ -63,21 +63,17 @@ class TrainingCliTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
     std::string output;
-    ASSERT_EQ(RunCommand(JsqaExecutable() + " demo-corpus " + (*dir_ / "corpus"), &output), 0) << output;
-    testing::WriteBytes(*dir_ / "train.ini",
-                        "[corpus]\n"
-                        "librispeech_root = " + (*dir_ / "corpus/LibriSpeech") + "\n"
-                        "librispeech_subsets = train-clean-5,dev-clean-2\n"
-                        "chime3_backgrounds = " + (*dir_ / "corpus/CHiME3/data/audio/16kHz/backgrounds") + "\n"
-                        "nisqa_root = " + (*dir_ / "corpus/NISQA_Corpus") + "\n"
-                        "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
-                        "[synth]\nsegment_seconds = 1\npairs_per_shard = 16\nthreads = 1\n"
-                        "[model]\nchannels = 4,8,8,16\nstrides = 4,4,4,4\ncontrastive_size = 16\n"
-                        "[pretrain]\nsteps = 8\nbatch_size = 8\nlearning_rate = 0.01\ncheckpoint_every = 2\nlog_every = 1\n"
-                        "shards = " + (*dir_ / "run/synth") + "\n"
-                        "[finetune]\nepochs = 2\nbatch_size = 4\nsegment_seconds = 1\nlearning_rate = 0.01\n"
-                        "[runtime]\nthreads = 1\n"
-                        "[graph]\nprepare =\nsynth = prepare\n");
+    testing::WriteDemoConfig(
+        dir_->path(), "train.ini",
+        "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
+        "[synth]\nsegment_seconds = 1\npairs_per_shard = 16\nthreads = 1\n"
+        "[model]\nchannels = 4,8,8,16\nstrides = 4,4,4,4\ncontrastive_size = 16\n"
+        "[pretrain]\nsteps = 8\nbatch_size = 8\nlearning_rate = 0.01\ncheckpoint_every = 2\nlog_every = 1\n"
+        "shards = " + (*dir_ / "run/synth") + "\n"
+        "[finetune]\nepochs = 2\nbatch_size = 4\nsegment_seconds = 1\nlearning_rate = 0.01\n"
+        "[runtime]\nthreads = 1\n"
+        "[graph]\nprepare =\nsynth = prepare\n",
+        "train-clean-5,dev-clean-2", /*nisqa=*/true);
     ASSERT_EQ(RunCommand(JsqaExecutable() + " run " + (*dir_ / "train.ini") + " --run-dir " + (*dir_ / "run"), &output), 0)
         << output;
   }
