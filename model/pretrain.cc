@@ -1,5 +1,6 @@
 #include "model/pretrain.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -80,9 +81,14 @@ DataPosition SavedPosition(const nlohmann::json& progress, const Distributed& di
   if (!progress.contains("positions")) return {};
   const auto& positions = progress["positions"];
   if (static_cast<int>(positions.size()) != distributed.world()) {
+    // Another split of the data: the ranks' batch counts do not carry over,
+    // so every rank starts the pass after the furthest one any rank reached
+    // (never replaying a pass's order).
+    int64_t reached = 0;
+    for (const auto& position : positions) reached = std::max(reached, position.at(0).get<int64_t>());
     JSQA_LOG(kWarn) << "pretrain: checkpoint from " << positions.size() << " ranks, now " << distributed.world()
-                    << ": the data restarts at the next pass";
-    return {progress.value("max_epoch", int64_t{0}) + 1, 0};
+                    << ": the data restarts at the next pass (" << reached + 1 << ")";
+    return {reached + 1, 0};
   }
   return {positions[distributed.rank()][0].get<int64_t>(), positions[distributed.rank()][1].get<int64_t>()};
 }

@@ -156,6 +156,35 @@ TEST_F(TrainingCliTest, KilledPretrainingResumesToTheSameModel) {
   EXPECT_NE(log.find("other settings"), std::string::npos) << log;
 }
 
+// Resumed on another number of ranks, the ranks' batch counts do not carry
+// over: the data restarts at the pass after the furthest one the
+// checkpoint's ranks reached, never replaying an earlier pass's order.
+TEST_F(TrainingCliTest, ResumedOnTwoRanksStartsThePassAfterTheOneReached) {
+  const std::string settings = "--set pretrain.steps=12 --set pretrain.batch_size=16";
+  std::string log;
+  ASSERT_EQ(RunCommand(Command("pretrain", *dir_ / "world1", settings), &log), 0) << log;
+  const auto epochs = Column(*dir_ / "world1/metrics.csv", "epoch");
+  ASSERT_EQ(epochs.size(), 12u);
+  // The older of the two checkpoints kept (step 10), well into a later pass.
+  ASSERT_GE(epochs[10 - 1], 2) << "the demo's pairs make fewer passes than this test needs";
+  // The run as it stood at that checkpoint, resumed on two ranks.
+  const std::string out = *dir_ / "world2";
+  fs::create_directories(out + "/checkpoints");
+  fs::copy_file(*dir_ / "world1/checkpoints/step-00000010.pt", out + "/checkpoints/step-00000010.pt");
+  const std::string port = std::to_string(FreePort());
+  const std::string launch =
+      "cd " + dir_->path().string() + " && for r in 0 1; do RANK=$r WORLD_SIZE=2 LOCAL_RANK=$r MASTER_ADDR=127.0.0.1 "
+      "MASTER_PORT=" + port + " " + Command("pretrain", out, settings) + " > world2-$r.log 2>&1 & eval pid$r=$!; done; "
+      "s=0; wait $pid0 || s=1; wait $pid1 || s=1; cat world2-0.log world2-1.log; exit $s";
+  ASSERT_EQ(RunCommand(launch, &log), 0) << log;
+  EXPECT_NE(log.find("resuming from"), std::string::npos) << log;
+  EXPECT_NE(log.find("the data restarts at the next pass"), std::string::npos) << log;
+  const auto resumed = Column(out + "/metrics.csv", "epoch");  // steps 11 and 12
+  ASSERT_EQ(resumed.size(), 2u);
+  EXPECT_EQ(resumed[0], epochs[10 - 1] + 1) << "step 11 is not in the pass after step 10's";
+  EXPECT_EQ(resumed[1], resumed[0]);
+}
+
 TEST_F(TrainingCliTest, FinetuneEvaluateAndPredict) {
   std::string log;
   // Pairs synthesised while training this time, not read from shards.
