@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -151,7 +152,18 @@ TEST_F(SynthTest, KilledRunResumesToTheSameBytes) {
   Synthesize(dir_ / "reference", settings);
   const auto reference = Files(dir_ / "reference");
   const std::string out = dir_ / "killed";
-  // Kill at several points of a run; each restart continues from the complete shards.
+  // Shards that look finished: those with their sidecar (manifest.json aside).
+  const auto finished = [&] {
+    int count = 0;
+    std::error_code error;
+    for (fs::directory_iterator it(out, error), end; !error && it != end; it.increment(error))
+      count += it->path().extension() == ".json" && it->path().filename() != "manifest.json";
+    return count;
+  };
+  // Each restart is killed once it has finished one more shard than the
+  // last left behind (whatever the machine's speed), then a few ms later:
+  // while the next shard is open, renamed or its sidecar written.
+  int finished_before = 0;
   for (int attempt = 0; attempt < 3; ++attempt) {
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
@@ -162,18 +174,27 @@ TEST_F(SynthTest, KilledRunResumesToTheSameBytes) {
       }
       ::_exit(0);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(150 + 200 * attempt));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (finished() <= finished_before && !fs::exists(out + "/manifest.json") &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
     ::kill(child, SIGKILL);
     ::waitpid(child, nullptr, 0);
-    if (!fs::exists(out)) continue;
+    ASSERT_FALSE(fs::exists(out + "/manifest.json")) << "the run finished before kill " << attempt;
+    // Whatever has its final name and sidecar is complete: identical to the reference.
+    int matching = 0;
     for (const auto& entry : fs::directory_iterator(out)) {
       const std::string name = entry.path().filename().string();
-      // Whatever has its final name is complete: identical to the reference.
-      if (name.size() > 3 && name.substr(name.size() - 3) == ".h5" && reference.count(name) &&
+      if (name.size() > 3 && name.substr(name.size() - 3) == ".h5" &&
           fs::exists(fs::path(out) / (name.substr(0, name.size() - 3) + ".json"))) {
+        ASSERT_TRUE(reference.count(name)) << name;
         EXPECT_EQ(testing::ReadBytes(entry.path().string()), reference.at(name)) << name;
+        ++matching;
       }
     }
+    EXPECT_GT(matching, finished_before) << "kill " << attempt << " came before another shard was finished";
+    finished_before = matching;
   }
   Synthesize(out, settings);
   auto resumed = Files(out);
