@@ -142,7 +142,12 @@ CorpusListing ListLibriSpeech(const std::string& root, const std::vector<std::st
   JSQA_CHECK(fs::is_directory(root), "LibriSpeech root folder not found: ", root);
   const auto sexes = ReadSpeakerSexes(fs::path(root) / "SPEAKERS.TXT");
   CorpusListing listing;
-  for (const std::string& subset : subsets) ListSubset(root, subset, sexes, listing);
+  for (size_t i = 0; i < subsets.size(); ++i) {
+    // A subset named twice is a config slip, not a copied chapter to skip.
+    if (std::find(subsets.begin(), subsets.begin() + i, subsets[i]) != subsets.begin() + i)
+      throw UsageError("LibriSpeech subset '" + subsets[i] + "' is listed twice");
+    ListSubset(root, subsets[i], sexes, listing);
+  }
 
   // An utterance in two subsets (a chapter copied) is kept once.
   SortByIdSkippingDuplicates(listing);

@@ -16,8 +16,8 @@ namespace jsqa {
 // SPEAKERS.TXT, "" if absent), transcript (from trans.txt, "" if absent).
 // Skipped (not fatal): audio files whose name does not match their folders,
 // utterances missing from trans.txt, non-FLAC files, an utterance already
-// listed from another subset. A missing root or subset
-// folder throws jsqa::Error naming the path.
+// listed from another subset. A subset named twice throws UsageError; a
+// missing root or subset folder throws jsqa::Error naming the path.
 CorpusListing ListLibriSpeech(const std::string& root, const std::vector<std::string>& subsets);
 
 }  // namespace jsqa
