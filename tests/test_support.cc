@@ -1,5 +1,6 @@
 #include "tests/test_support.h"
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,6 +93,15 @@ std::string WriteDemoConfig(const fs::path& dir, const std::string& name, const 
   const std::string path = (dir / name).string();
   WriteBytes(path, ini + extra);
   return path;
+}
+
+std::filesystem::path SweepFolder(const std::filesystem::path& run_dir, const std::string& axes) {
+  std::vector<std::filesystem::path> found;
+  if (std::filesystem::exists(run_dir / "sweeps"))
+    for (const auto& entry : std::filesystem::directory_iterator(run_dir / "sweeps"))
+      if (entry.path().filename().string().rfind(axes + "-", 0) == 0) found.push_back(entry.path());
+  EXPECT_EQ(found.size(), 1u) << "sweep folders " << axes << "-* under " << run_dir;
+  return found.empty() ? run_dir / "sweeps" / "missing" : found.front();
 }
 
 }  // namespace jsqa::testing

@@ -51,4 +51,9 @@ int RunCommand(const std::string& command, std::string* output = nullptr);
 std::string WriteDemoConfig(const std::filesystem::path& dir, const std::string& name, const std::string& extra = "",
                             const std::string& librispeech_subsets = "train-clean-5", bool nisqa = false);
 
+// The folder of the sweep whose name starts with axes (its swept keys
+// without sections, e.g. "delta_min_db+delta_max_db") under
+// run_dir/sweeps; fails the test unless there is exactly one.
+std::filesystem::path SweepFolder(const std::filesystem::path& run_dir, const std::string& axes);
+
 }  // namespace jsqa::testing

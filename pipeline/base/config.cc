@@ -382,7 +382,7 @@ void Config::Load(const std::string& path, const std::vector<std::string>& overr
     }
   };
   with_origin([&] { po::notify(values); });
-  for (const auto& [prefix, section] : sections_) with_origin([&] { section->Validate(prefix); });
+  for (const auto& entry : sections_) with_origin([&] { entry.second->Validate(entry.first); });
 }
 
 std::string Config::KeysHelp() const {

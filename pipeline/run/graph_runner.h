@@ -22,6 +22,9 @@ struct RunOptions {
   std::set<std::string> force;
   // Compute keys and report what would run, without running anything.
   bool plan_only = false;
+  // Point RUN_DIR/<stage> at the folders used and write RUN_DIR/config.ini;
+  // a sweep's points leave both as the run itself made them.
+  bool update_run_links = true;
 };
 
 enum class StageOutcome { kCached, kRan, kWouldRun, kFailed, kSkipped };

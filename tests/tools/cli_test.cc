@@ -39,7 +39,7 @@ TEST_F(CliTest, HelpListsEveryCommand) {
 #endif
   EXPECT_EQ(Jsqa("run --help", &output), 0);
   EXPECT_NE(output.find("--run-dir"), std::string::npos);
-  EXPECT_NE(output.find("--corpus.librispeech_subsets arg (=train-clean-100)"), std::string::npos) << output;
+  EXPECT_NE(output.find("--set corpus.librispeech_subsets=train-clean-100"), std::string::npos) << output;
   EXPECT_EQ(Jsqa("frobnicate", &output), 2);
 }
 

@@ -161,7 +161,7 @@ TEST_F(SlurmTest, SweepSubmittedToSlurmIsCollected) {
   ASSERT_EQ(slurm_->Run("for i in $(seq 1 120); do [ -z \"$(squeue -h)\" ] && exit 0; sleep 0.5; done; exit 1", &output), 0)
       << output << Logs();
   ASSERT_EQ(RunCommand(sweep + " --collect", &output), 0) << output;
-  const auto rows = testing::ReadBytes((dir / "run/sweep.csv").string());
+  const auto rows = testing::ReadBytes((testing::SweepFolder(dir / "run", "delta_min_db+delta_max_db") / "sweep.csv").string());
   EXPECT_NE(rows.find("point-000,0:1,ok"), std::string::npos) << rows;
   EXPECT_NE(rows.find("point-001,0:3,ok"), std::string::npos) << rows;
   int prepares = 0, synths = 0;

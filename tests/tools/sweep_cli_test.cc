@@ -37,20 +37,21 @@ TEST(SweepCli, SharesUnchangedStagesReportsFailuresAndResumes) {
   ASSERT_EQ(RunCommand(sweep + grid + " --plan", &output), 0) << output;
   EXPECT_NE(output.find("4 points"), std::string::npos) << output;
   EXPECT_NE(output.find("prepare: shared with point-000"), std::string::npos) << output;
-  EXPECT_FALSE(fs::exists(dir / "run/sweep.csv"));  // --plan runs nothing
+  EXPECT_FALSE(fs::exists(dir / "run/sweeps"));  // --plan runs nothing
 
   EXPECT_EQ(RunCommand(sweep + grid, &output), 1) << output;  // two points fail
   EXPECT_NE(output.find("2 failed"), std::string::npos) << output;
   EXPECT_EQ(Folders(dir / "run", "prepare-"), 1);  // run once for all points
   EXPECT_EQ(Folders(dir / "run", "synth-"), 2);
-  const auto rows = ReadCsvFile(dir / "run/sweep.csv");
+  const fs::path own = testing::SweepFolder(dir / "run", "delta_min_db+delta_max_db+svm_model");
+  const auto rows = ReadCsvFile(own / "sweep.csv");
   ASSERT_EQ(rows.size(), 5u);
   EXPECT_EQ(rows[0].fields[1], "jnd.delta_min_db:jnd.delta_max_db");
   EXPECT_EQ(rows[1].fields[3], "ok");
   EXPECT_EQ(rows[2].fields[3], "failed");
   EXPECT_NE(rows[2].fields.back().find("bad.model"), std::string::npos) << rows[2].fields.back();
-  EXPECT_TRUE(fs::exists(dir / "run/sweep.md"));
-  EXPECT_TRUE(fs::exists(dir / "run/sweep-mean_pcc-vs-jnd.delta_min_db+jnd.delta_max_db.png"));
+  EXPECT_TRUE(fs::exists(own / "sweep.md"));
+  EXPECT_TRUE(fs::exists(own / "sweep-mean_pcc-vs-jnd.delta_min_db+jnd.delta_max_db.png"));
 
   // A re-run reuses every finished stage.
   ASSERT_EQ(RunCommand(sweep + " --plan", &output), 0) << output;
@@ -58,6 +59,65 @@ TEST(SweepCli, SharesUnchangedStagesReportsFailuresAndResumes) {
   // A malformed axis is a usage error naming it.
   EXPECT_EQ(RunCommand(sweep + " --grid jnd.delta_min_db:jnd.delta_max_db=0:1,3", &output), 2);
   EXPECT_NE(output.find("'3' has 1 values for 2 keys"), std::string::npos) << output;
+}
+
+// Two sweeps in one run folder (the paper's workflow): each keeps its own
+// points, tables and plots, --collect reads only its own points, and the
+// run's own stage links and config.ini stay the run's.
+TEST(SweepCli, TwoSweepsInOneRunFolderKeepTheirOwnResultsAndTheRunsLinks) {
+  testing::TempDir dir;
+  std::string output;
+  const std::string config = testing::WriteDemoConfig(
+      dir.path(), "run.ini",
+      "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
+      "[synth]\nthreads = 1\n[graph]\nprepare =\nsynth = prepare\n");
+  const std::string run_dir = " --run-dir " + (dir / "run");
+  ASSERT_EQ(RunCommand(JsqaExecutable() + " run " + config + run_dir, &output), 0) << output;
+  const fs::path synth_link = fs::read_symlink(dir / "run/synth");
+  const std::string run_config = testing::ReadBytes(dir / "run/config.ini");
+
+  const std::string sweep = JsqaExecutable() + " sweep " + config + run_dir;
+  ASSERT_EQ(RunCommand(sweep + " --grid jnd.delta_max_db=1,2", &output), 0) << output;
+  ASSERT_EQ(RunCommand(sweep + " --grid synth.seed=5,6,7", &output), 0) << output;
+  const fs::path delta = testing::SweepFolder(dir / "run", "delta_max_db");
+  const fs::path seed = testing::SweepFolder(dir / "run", "seed");
+  EXPECT_TRUE(fs::exists(delta / "point-001/result.json"));
+  EXPECT_FALSE(fs::exists(delta / "point-002"));
+  EXPECT_TRUE(fs::exists(seed / "point-002/result.json"));
+
+  // Collecting the first sweep again reports its own two points and labels.
+  ASSERT_EQ(RunCommand(sweep + " --grid jnd.delta_max_db=1,2 --collect", &output), 0) << output;
+  const auto rows = ReadCsvFile(delta / "sweep.csv");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].fields[1], "jnd.delta_max_db");
+  EXPECT_EQ(rows[1].fields[1], "1");
+  EXPECT_EQ(rows[2].fields[1], "2");
+  EXPECT_EQ(ReadCsvFile(seed / "sweep.csv").size(), 4u);
+
+  EXPECT_EQ(fs::read_symlink(dir / "run/synth"), synth_link);
+  EXPECT_EQ(testing::ReadBytes(dir / "run/config.ini"), run_config);
+}
+
+// The cluster scripts carry the user's sbatch arguments (our defaults only
+// for what they leave out) and a GPU request when the config trains on CUDA.
+TEST(SweepCli, SlurmScriptsCarryTheSbatchArgumentsAndAGpuForCuda) {
+  testing::TempDir dir;
+  std::string output;
+  const std::string config = testing::WriteDemoConfig(dir.path(), "run.ini", "[graph]\nprepare =\n");
+  const std::string sweep = JsqaExecutable() + " sweep " + config +
+                            " --grid prepare.min_seconds=0.1,0.2 --slurm --sbatch-args '--mem=500M -p debug'";
+  ASSERT_EQ(RunCommand(sweep + " --run-dir " + (dir / "run") + " --set runtime.device=cuda", &output), 0) << output;
+  const fs::path folder = testing::SweepFolder(dir / "run", "min_seconds");
+  const std::string script = testing::ReadBytes(folder / "sweep-points.sbatch");
+  EXPECT_NE(script.find("#SBATCH --mem=500M\n"), std::string::npos) << script;
+  EXPECT_NE(script.find("#SBATCH -p debug\n"), std::string::npos) << script;
+  EXPECT_NE(script.find("#SBATCH --cpus-per-task=8\n"), std::string::npos) << script;
+  EXPECT_NE(script.find("#SBATCH --gres=gpu:1\n"), std::string::npos) << script;
+  EXPECT_EQ(script.find("--mem=16G"), std::string::npos) << script;
+
+  ASSERT_EQ(RunCommand(sweep + " --run-dir " + (dir / "cpu"), &output), 0) << output;  // no GPU asked for
+  const std::string cpu = testing::ReadBytes(testing::SweepFolder(dir / "cpu", "min_seconds") / "sweep-shared.sbatch");
+  EXPECT_EQ(cpu.find("--gres"), std::string::npos) << cpu;
 }
 
 }  // namespace

@@ -10,6 +10,9 @@
 #include "stages/builtin_stages.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"
+#ifdef JSQA_WITH_TORCH
+#include "stages/stage_inputs.h"
+#endif
 
 namespace jsqa {
 namespace fs = std::filesystem;
@@ -55,8 +58,16 @@ int RunCommandMain(const std::vector<std::string>& args) {
   if (values.count("force"))
     for (const std::string& stage : values["force"].as<std::vector<std::string>>()) run.force.insert(stage);
   run.plan_only = values["plan"].as<bool>();
+#ifdef JSQA_WITH_TORCH
+  // A plan may be made where the job will not run (a login node); a run here.
+  if (!run.plan_only) RequireGraphDevice(config, graph, registry);
+#endif
 
-  JSQA_LOG(kInfo) << "config " << config_path << " resolved:\n" << config.ToIni();
+  // The resolved config goes to RUN_DIR/config.ini (and each stage's); the
+  // terminal gets a pointer, the full text only at --log-level debug.
+  JSQA_LOG(kInfo) << "config " << config_path << " resolved"
+                  << (run.plan_only ? "" : " into " + (fs::path(run.run_dir) / "config.ini").string());
+  JSQA_LOG(kDebug) << "resolved config:\n" << config.ToIni();
   const RunReport report = RunGraph(config, graph, registry, run);
 
   std::cout << (run.plan_only ? "plan for " : "results in ") << fs::absolute(run.run_dir).string() << "\n";
