@@ -179,8 +179,6 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
     const double rate = session.learning_rate();
     const double step_loss = session.MeanOverRanks(loss.item<double>());
     const bool epoch_ends = (session.step() + 1) % batches.steps_per_epoch() == 0;
-    // The checkpoint of an epoch's last step holds the validation verdict, so
-    // it is made after validating.
     session.Step(loss);
     window_loss += step_loss;
     ++window_steps;
@@ -210,7 +208,6 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
                         << FormatDouble(metrics.pcc) << (best ? " (best so far)" : "");
         if (best && settings.select == FinetuneConfig::Select::kBest) SaveMosModelFile(model_path, model, encoder_options);
       }
-      session.Checkpoint();
     }
     if (session.is_main() && (session.step() % settings.optimization.log_every == 0 || epoch_ends || session.done())) {
       row["epoch"] = double(session.step()) / batches.steps_per_epoch();
@@ -220,6 +217,9 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
       window_loss = 0;
       window_steps = 0;
     }
+    // After the row: the checkpoint of an epoch's last step holds the
+    // validation verdict and its row.
+    session.FinishStep(epoch_ends && !validation.empty());
   }
   if (progress) progress->Finish();
 

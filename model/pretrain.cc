@@ -175,6 +175,7 @@ nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, 
       window_steps = 0;
       window_start = Clock::now();
     }
+    session.FinishStep();
   }
   if (progress) progress->Finish();
 

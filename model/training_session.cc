@@ -121,9 +121,13 @@ void TrainingSession::Step(const torch::Tensor& loss) {
   optimizer_->step();
   // Running statistics drift apart per rank; rank 0's are the model's.
   distributed_->Broadcast(buffers_);
-  const bool checkpoint = CheckpointAfterStep();
+  checkpoint_due_ = CheckpointAfterStep();
   ++step_;
-  if (checkpoint) Checkpoint();
+}
+
+void TrainingSession::FinishStep(bool force_checkpoint) {
+  if (checkpoint_due_ || force_checkpoint) Checkpoint();
+  checkpoint_due_ = false;
 }
 
 void TrainingSession::Checkpoint() {

@@ -57,13 +57,17 @@ class TrainingSession {
 
   // One optimisation step on loss (this rank's part of the global mean):
   // backward, mean gradient over ranks, optimizer step at the scheduled
-  // learning rate, batch-norm statistics from rank 0; checkpoints when due.
+  // learning rate, batch-norm statistics from rank 0.
   void Step(const torch::Tensor& loss);
-  // Whether the coming Step ends with a checkpoint (the same on every rank),
+  // Whether the coming step ends with a checkpoint (the same on every rank),
   // so that state for it is gathered only then.
   bool CheckpointAfterStep() const;
+  // Ends the step after its metrics row is written: checkpoints when due
+  // (or when force, e.g. at an epoch's validation). A checkpoint made before
+  // its step's row would lose that row to a kill in between: the resumed
+  // run starts after the checkpoint's step.
+  void FinishStep(bool force_checkpoint = false);
   double learning_rate() const;
-  void Checkpoint();
   MetricsLog& metrics() { return *metrics_; }
   // Mean of a per-rank scalar over the ranks.
   double MeanOverRanks(double value);
@@ -74,6 +78,8 @@ class TrainingSession {
   std::string Finish(const std::string& stage);
 
  private:
+  void Checkpoint();
+
   const OptimizerSettings& settings_;
   const std::string out_dir_, checkpoint_dir_, settings_text_;
   torch::Device device_{torch::kCPU};
@@ -84,6 +90,7 @@ class TrainingSession {
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::unique_ptr<MetricsLog> metrics_;
   int64_t step_ = 0, total_steps_ = 0;
+  bool checkpoint_due_ = false;  // set by Step, done by FinishStep
   nlohmann::json progress_ = nlohmann::json::object();
 };
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "pipeline/base/error.h"
 
@@ -21,6 +22,12 @@ void WriteFileAtomically(const std::string& path, const std::string& text) {
     std::filesystem::remove(temporary);
     throw Error(path + ": cannot replace: " + error.message());
   }
+}
+
+std::string ReadTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  JSQA_CHECK(in.good(), path, ": cannot read");
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 nlohmann::json ReadJsonFile(const std::string& path) {

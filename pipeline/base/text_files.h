@@ -11,6 +11,9 @@ namespace jsqa {
 // file (e.g. a full disk).
 void WriteFileAtomically(const std::string& path, const std::string& text);
 
+// The whole file; throws jsqa::Error naming the file when it cannot be read.
+std::string ReadTextFile(const std::string& path);
+
 // Parses a JSON file; throws jsqa::Error naming the file when it is missing
 // or malformed.
 nlohmann::json ReadJsonFile(const std::string& path);

@@ -1,8 +1,8 @@
 // Stage output folders keyed by what determines them.
 //
 // A stage's folder is ROOT/<stage>-<key>, key = 16 hex digits of a hash of
-// the stage name, its version, its config sections' resolved text and its
-// inputs' keys. A folder counts as finished only when it holds the COMPLETE
+// what the stage reads: its name and version, the resolved text of the
+// config sections it reads, and what it consumes of its inputs (stage.h). A folder counts as finished only when it holds the COMPLETE
 // marker. Work happens in ROOT/.tmp.<stage>-<key>.<pid>; Commit() writes the
 // marker last and renames the folder into place, so a crash or kill at any
 // moment leaves either nothing or a temporary folder that is never trusted.

@@ -6,6 +6,7 @@
 
 #include "pipeline/base/error.h"
 #include "pipeline/run/artifact_cache.h"
+#include "pipeline/run/run_index.h"
 #include "pipeline/base/logging.h"
 #include "pipeline/base/sha256.h"
 #include "pipeline/base/text_files.h"
@@ -162,6 +163,7 @@ RunReport RunGraph(const Config& config, const StageGraph& graph, const StageReg
     }
     report.stages.push_back(stage_report);
   }
+  if (link) WriteRunIndex(options.run_dir);
   if (!options.plan_only && report.Count(StageOutcome::kCached) == static_cast<int>(report.stages.size()))
     JSQA_LOG(kInfo) << "nothing to do: all " << report.stages.size()
                     << " stages are cached with unchanged settings";

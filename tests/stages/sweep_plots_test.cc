@@ -21,6 +21,7 @@ SweepOptions FakeSweep(const testing::TempDir& dir, const std::vector<SweepAxis>
   SweepOptions options;
   options.axes = axes;
   options.run_dir = dir.path().string();
+  options.sweep_dir = dir.path().string();
   for (size_t p = 0; p < pcc.size(); ++p) {
     const fs::path evaluate = dir.path() / ("evaluate-" + std::to_string(p));
     fs::create_directories(evaluate);
@@ -30,7 +31,7 @@ SweepOptions FakeSweep(const testing::TempDir& dir, const std::vector<SweepAxis>
                             .dump());
     char name[32];
     std::snprintf(name, sizeof(name), "point-%03zu", p);
-    const fs::path point = dir.path() / "sweep" / name;
+    const fs::path point = fs::path(options.sweep_dir) / name;
     fs::create_directories(point);
     testing::WriteBytes((point / "result.json").string(),
                         nlohmann::json{{"status", "ok"}, {"stages", {{"evaluate", evaluate.string()}}}}.dump());

@@ -44,6 +44,7 @@ class StageCacheTest : public ::testing::Test {
                                       " " + extra,
                                   &output);
     EXPECT_EQ(status, 0) << output;
+    last_output_ = output;
     std::map<std::string, std::string> folders;
     for (const char* stage : {"prepare", "synth", "pretrain"})
       folders[stage] = fs::read_symlink(fs::path(dir_ / "run") / stage).filename().string();
@@ -51,6 +52,7 @@ class StageCacheTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  std::string last_output_;
 };
 
 TEST_F(StageCacheTest, StagesRerunOnlyWhenWhatTheyReadChanged) {
@@ -62,6 +64,19 @@ TEST_F(StageCacheTest, StagesRerunOnlyWhenWhatTheyReadChanged) {
   EXPECT_NE(nisqa.at("prepare"), first.at("prepare"));
   EXPECT_EQ(nisqa.at("synth"), first.at("synth"));
   EXPECT_EQ(nisqa.at("pretrain"), first.at("pretrain"));
+  // The terminal says what came out; stages.tsv tells the two prepare
+  // folders apart by the setting that differs.
+  EXPECT_NE(last_output_.find("pretrain: final loss "), std::string::npos) << last_output_;
+  EXPECT_EQ(last_output_.find("[jnd]"), std::string::npos) << last_output_;
+  const std::string index = testing::ReadBytes(dir_ / "run/stages.tsv");
+  EXPECT_NE(index.find("prepare\t" + nisqa.at("prepare").substr(8) +
+                       "\tcurrent\tcorpus.nisqa_dbs=NISQA_TEST_FOR\n"),
+            std::string::npos)
+      << index;
+  EXPECT_NE(index.find("prepare\t" + first.at("prepare").substr(8) + "\tkept\tcorpus.nisqa_dbs=NISQA_TRAIN_SIM,"),
+            std::string::npos)
+      << index;
+  EXPECT_NE(index.find("synth\t" + first.at("synth").substr(6) + "\tcurrent\t\n"), std::string::npos) << index;
 
   // A fine-tuning setting: the plan reuses everything before finetune.
   std::string plan;

@@ -7,6 +7,7 @@
 #include "pipeline/run/distributed_env.h"
 #include "pipeline/run/graph_runner.h"
 #include "pipeline/base/logging.h"
+#include "pipeline/base/text_files.h"
 #include "stages/builtin_stages.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"
@@ -16,6 +17,23 @@
 
 namespace jsqa {
 namespace fs = std::filesystem;
+
+// What the user came for, from the finished folders: the final pretraining
+// loss and the evaluation table.
+void PrintResults(const RunReport& report) {
+  for (const StageReport& stage : report.stages) {
+    if (stage.folder.empty()) continue;
+    const fs::path folder = stage.folder;
+    if (stage.stage == "pretrain" && fs::exists(folder / "summary.json")) {
+      const nlohmann::json summary = ReadJsonFile((folder / "summary.json").string());
+      if (summary.contains("last_logged_loss"))
+        std::cout << "pretrain: final loss " << FormatDouble(summary["last_logged_loss"].get<double>()) << " ("
+                  << (folder / "loss.png").string() << ")\n";
+    }
+    if (stage.stage == "evaluate" && fs::exists(folder / "results.md"))
+      std::cout << "evaluate (" << folder.string() << "):\n" << ReadTextFile((folder / "results.md").string());
+  }
+}
 
 int RunCommandMain(const std::vector<std::string>& args) {
   po::options_description options("run options");
@@ -81,6 +99,10 @@ int RunCommandMain(const std::vector<std::string>& args) {
     else
       std::cout << "key " << stage.key;
     std::cout << "\n";
+  }
+  if (!run.plan_only) {
+    std::cout << "  (every stage folder and how they differ: " << (fs::path(run.run_dir) / "stages.tsv").string() << ")\n";
+    PrintResults(report);
   }
   return report.ExitCode();
 }
