@@ -23,8 +23,6 @@ demo: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target jsqa-pipeline
 	@test -d $(DEMO_CORPUS) || $(BUILD)/jsqa-pipeline demo-corpus $(DEMO_CORPUS)
 	$(BUILD)/jsqa-pipeline run configs/demo.ini --run-dir runs/demo
-	@echo "evaluation (runs/demo/evaluate: results.csv, predictions.csv, scatter plots):"
-	@cat runs/demo/evaluate/results.md
 	$(BUILD)/jsqa-pipeline sweep configs/demo-sweep.ini --run-dir runs/demo --log-level warn
 	@echo "sweep tables and plots: runs/demo/sweeps/*/"
 
