@@ -5,6 +5,9 @@ Usage: python3 read_shard_example.py pairs-00000-of-00001.h5
 """
 import sys
 
+if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
+    sys.exit(__doc__.strip())
+
 import h5py
 
 with h5py.File(sys.argv[1], "r") as shard:

@@ -472,6 +472,9 @@ TEST(ShardIoTest, H5pyReadsPairZero) {
   if (python.empty()) GTEST_SKIP() << "no Python with h5py";
   const fs::path source_root = fs::path(__FILE__).parent_path().parent_path().parent_path();
   const std::string script = (source_root / "tools" / "read_shard_example.py").string();
+  std::string usage;
+  EXPECT_EQ(testing::RunCommand(python + " '" + script + "'", &usage), 1) << usage;
+  EXPECT_NE(usage.find("Usage: python3 read_shard_example.py pairs-00000-of-00001.h5"), std::string::npos) << usage;
   testing::TempDir dir;
   for (ShardSampleFormat format : {ShardSampleFormat::kInt16, ShardSampleFormat::kFloat32}) {
     const std::string path = dir / "pairs-00000-of-00001.h5";

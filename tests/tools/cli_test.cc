@@ -31,7 +31,7 @@ testing::TempDir* CliTest::dir_ = nullptr;
 TEST_F(CliTest, HelpListsEveryCommand) {
   std::string output;
   EXPECT_EQ(Jsqa("--help", &output), 0);
-  for (const char* command : {"run", "synth", "inspect", "demo-corpus", "jnd-svm"})
+  for (const char* command : {"run", "synth", "sweep", "inspect", "demo-corpus", "jnd-svm"})
     EXPECT_NE(output.find(std::string("\n  ") + command + " "), std::string::npos) << command;
 #ifdef JSQA_WITH_TORCH
   for (const char* command : {"pretrain", "finetune", "evaluate", "predict"})

@@ -209,7 +209,7 @@ TEST_F(TrainingCliTest, FinetuneEvaluateAndPredict) {
   // gets an error row, the others a MOS equal to evaluate's.
   const std::string folder = *dir_ / "corpus/NISQA_Corpus/NISQA_TEST_FOR";
   testing::WriteBytes(*dir_ / "broken.wav", "RIFF....WAVEfmt not really");
-  ASSERT_EQ(RunCommand(JsqaExecutable() + " predict --model " + (*dir_ / "fine/model.pt") + " " + folder + " " +
+  ASSERT_EQ(RunCommand(JsqaExecutable() + " predict --model " + (*dir_ / "fine") + " " + folder + " " +
                            (*dir_ / "broken.wav") + " --out " + (*dir_ / "mos.csv"),
                        &log),
             0)

@@ -10,6 +10,7 @@
 
 #include "pipeline/base/error.h"
 #include "model/predict.h"
+#include "stages/stage_inputs.h"
 #include "pipeline/base/csv.h"
 #include "pipeline/base/logging.h"
 #include "pipeline/base/progress.h"
@@ -55,7 +56,7 @@ int PredictCommandMain(const std::vector<std::string>& args) {
   po::options_description options("predict options");
   PredictArgs predict;
   options.add_options()
-      ("model", po::value(&predict.model_path)->required(), "a fine-tuned model: a finetune folder's model.pt")
+      ("model", po::value(&predict.model_path)->required(), "a fine-tuned model: a finetune folder or its model.pt")
       ("inputs", po::value<std::vector<std::string>>()->required(), "audio files or folders (positional)")
       ("out", po::value<std::string>()->default_value(""), "CSV file to write (default: standard output)")
       ("device", po::value(&predict.device)->default_value(predict.device), "cpu, cuda or cuda:N")
@@ -68,6 +69,7 @@ int PredictCommandMain(const std::vector<std::string>& args) {
   if (!ParseCommandLine("usage: jsqa-pipeline predict --model MODEL FILES_OR_DIRS... [--out CSV]", args, options,
                         positional, values))
     return 0;
+  predict.model_path = FileInFolder(predict.model_path, "model.pt");
   predict.threads = ParseThreadCount("--threads", values["threads"].as<std::string>());
   if (predict.batch_size < 1) throw UsageError("--batch-size " + std::to_string(predict.batch_size) + ": allowed: >= 1");
   const std::vector<std::string> files = ExpandInputs(values["inputs"].as<std::vector<std::string>>());
