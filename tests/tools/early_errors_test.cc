@@ -33,21 +33,18 @@ class EarlyErrorsTest : public ::testing::Test {
 };
 
 TEST_F(EarlyErrorsTest, SweepKeyThatIsNoConfigKeyFailsBeforeAnyPoint) {
+  const std::string config = testing::WriteDemoConfig(dir_.path() / "config", "run.ini", "[graph]\nprepare =\n");
   std::string output;
-  EXPECT_EQ(Run("sweep configs/demo.ini --grid model.projection=false,true --plan --run-dir " + dir_.path().string(),
-                &output),
-            2)
+  EXPECT_EQ(Run("sweep " + config + " --grid synth.segment_second=1,2 --plan --run-dir " + dir_.path().string(), &output), 2)
       << output;
-  EXPECT_NE(output.find("'model.projection' is not a config key (did you mean 'model.projection_head'?)"),
-            std::string::npos)
+  EXPECT_NE(output.find("'synth.segment_second' is not a config key (did you mean 'synth.segment_seconds'?)"), std::string::npos)
       << output;
-  EXPECT_EQ(Run("sweep configs/demo.ini --grid model.projection=false,true --run-dir " + dir_.path().string(),
-                &output),
-            2)
+  EXPECT_EQ(Run("sweep " + config + " --grid synth.segment_second=1,2 --run-dir " + dir_.path().string(), &output), 2)
       << output;
   EXPECT_TRUE(NothingRan());
 }
 
+#ifdef JSQA_WITH_TORCH  // the training stages and the shipped configs' [model], [pretrain], ...
 TEST_F(EarlyErrorsTest, GraphWithEvaluateButNoFinetuneIsRejectedBeforeAnyStage) {
   testing::WriteBytes(dir_ / "evaluate.ini", "[graph]\nprepare =\nevaluate = prepare\n");
   std::string output;
@@ -56,7 +53,6 @@ TEST_F(EarlyErrorsTest, GraphWithEvaluateButNoFinetuneIsRejectedBeforeAnyStage) 
   EXPECT_FALSE(fs::exists(dir_ / "run/prepare"));
 }
 
-#ifdef JSQA_WITH_TORCH
 TEST_F(EarlyErrorsTest, CudaOnACpuOnlyBuildFailsBeforeSynthRuns) {
   std::string output;
   EXPECT_EQ(Run("run configs/demo.ini --set runtime.device=cuda --run-dir " + dir_.path().string(), &output), 2)
@@ -68,7 +64,6 @@ TEST_F(EarlyErrorsTest, CudaOnACpuOnlyBuildFailsBeforeSynthRuns) {
             0)
       << output;
 }
-#endif
 
 // configs/paper.ini names ${JSQA_DATA}: giving the three corpus keys on the
 // command line needs no JSQA_DATA; one that is set but empty is an error.
@@ -85,14 +80,16 @@ TEST_F(EarlyErrorsTest, OneOverrideEachForTheCorporaNeedsNoVariable) {
       << output;
   EXPECT_NE(output.find("environment variable JSQA_DATA is empty"), std::string::npos) << output;
 }
+#endif
 
 TEST_F(EarlyErrorsTest, HelpShowsConfigKeysAsSetKeysAndRunPrintsNoConfig) {
   std::string output;
   EXPECT_EQ(Run("run --help", &output), 0) << output;
   EXPECT_NE(output.find("--set jnd.delta_max_db=3\n"), std::string::npos) << output;
   EXPECT_EQ(output.find("--jnd.delta_max_db"), std::string::npos) << output;
-  EXPECT_EQ(Run("run configs/demo.ini --plan --run-dir " + dir_.path().string(), &output), 0) << output;
-  EXPECT_NE(output.find("config configs/demo.ini resolved"), std::string::npos) << output;
+  const std::string config = testing::WriteDemoConfig(dir_.path() / "config", "run.ini", "[graph]\nprepare =\n");
+  EXPECT_EQ(Run("run " + config + " --plan --run-dir " + dir_.path().string(), &output), 0) << output;
+  EXPECT_NE(output.find("config " + config + " resolved"), std::string::npos) << output;
   EXPECT_EQ(output.find("[jnd]"), std::string::npos) << "the resolved config belongs in config.ini:\n" << output;
 }
 
