@@ -8,10 +8,14 @@
 #include "pipeline/base/logging.h"
 
 namespace jsqa {
+
 namespace {
 
 // Whether an in-place line is currently drawn on the terminal.
 std::atomic<bool> g_line_drawn{false};
+
+
+}  // namespace
 
 std::string FormatSeconds(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
@@ -25,8 +29,6 @@ std::string FormatSeconds(double seconds) {
                   static_cast<long long>(total % 60));
   return text;
 }
-
-}  // namespace
 
 void ClearProgressLine() {
   if (g_line_drawn.exchange(false)) std::fputs("\r\033[K", stderr);

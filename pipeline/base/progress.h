@@ -14,6 +14,10 @@
 
 namespace jsqa {
 
+// A duration as progress lines and logs print it: "0m07s", "2m55s",
+// "1h05m" (one format for every duration the tool prints).
+std::string FormatSeconds(double seconds);
+
 class Progress {
  public:
   // total <= 0: unknown (no ETA). unit names what is counted ("files").

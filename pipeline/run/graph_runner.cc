@@ -8,6 +8,7 @@
 #include "pipeline/run/artifact_cache.h"
 #include "pipeline/run/run_index.h"
 #include "pipeline/base/logging.h"
+#include "pipeline/base/progress.h"
 #include "pipeline/base/sha256.h"
 #include "pipeline/base/text_files.h"
 
@@ -35,7 +36,8 @@ double RunStage(const Stage& stage, const Config& config, const ArtifactCache& c
                               {"seconds", seconds}};
     summary.update(context.summary);
     WriteFileAtomically((fs::path(temporary) / "summary.json").string(), summary.dump(2) + "\n");
-    JSQA_LOG(kInfo) << stage.Name() << ": done in " << seconds << " s";
+    JSQA_LOG(kInfo) << stage.Name() << ": done in " << FormatSeconds(seconds) << ", in "
+                    << cache.FinalPath(stage.Name(), key);
     SetLogFile("");
     cache.Commit(temporary, stage.Name(), key);
     return seconds;

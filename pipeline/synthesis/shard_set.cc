@@ -172,7 +172,10 @@ void ShardSink::Finish() {
     set_.WriteSidecar(shard, counts);
   });
   written_.Add(counts_);
-  JSQA_LOG(kInfo) << "synth: wrote " << set_.ShardPath(current_) << " (" << counts_.pairs << " pairs)";
+  // The name alone: under `run` the folder is a temporary one, renamed when
+  // the stage finishes (the runner logs the final folder).
+  JSQA_LOG(kInfo) << "synth: wrote " << std::filesystem::path(set_.ShardPath(current_)).filename().string() << " ("
+                  << counts_.pairs << " pairs)";
 }
 
 }  // namespace jsqa

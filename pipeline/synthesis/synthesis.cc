@@ -163,7 +163,7 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
                            {"svm_model_sha256", SvmModelFingerprint(config)},
                            {"config", base.config_text}};
   const bool complete = shards.WriteManifestIfComplete(header);
-  JSQA_LOG(kInfo) << "synth: " << (complete ? "all shards complete; wrote manifest.json in " + out_dir
+  JSQA_LOG(kInfo) << "synth: " << (complete ? std::string("all shards complete; wrote manifest.json")
                                             : "other jobs' shards are still missing; manifest.json not yet written");
   return {{"job", job.index},
           {"jobs", job.count},
