@@ -37,6 +37,7 @@ void PrepareStage::Run(StageContext& context) const {
     throw UsageError(
         "prepare: no corpus configured; set corpus.librispeech_root, corpus.chime3_backgrounds, "
         "corpus.nisqa_root, or a corpus.*_folder / corpus.*_list");
+  corpus.RequirePathsExist("corpus");
 
   std::vector<SkippedEntry> all_skipped;
   for (CorpusKind kind : kinds) {
@@ -62,7 +63,9 @@ void PrepareStage::Run(StageContext& context) const {
 std::vector<ManifestItem> CorpusItems(CorpusKind kind, const Config& config, const std::string& manifests_dir) {
   if (!manifests_dir.empty())
     return ReadItemManifest((fs::path(manifests_dir) / (std::string(CorpusKindName(kind)) + ".tsv")).string());
-  CorpusIndex index = IndexCorpus(kind, config.Get<CorpusConfig>("corpus"), config.Get<PrepareConfig>("prepare").Index());
+  const auto& corpus = config.Get<CorpusConfig>("corpus");
+  corpus.RequirePathsExist("corpus");
+  CorpusIndex index = IndexCorpus(kind, corpus, config.Get<PrepareConfig>("prepare").Index());
   for (const SkippedEntry& entry : index.skipped)
     JSQA_LOG(kWarn) << CorpusKindName(kind) << ": skipped " << entry.where << ": " << entry.reason;
   return std::move(index.items);

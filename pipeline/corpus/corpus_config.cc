@@ -1,5 +1,7 @@
 #include "pipeline/corpus/corpus_config.h"
 
+#include <filesystem>
+
 #include "pipeline/base/error.h"
 
 namespace jsqa {
@@ -43,6 +45,23 @@ Chime3Selection CorpusConfig::Chime3() const {
   for (const std::string& channel : SplitList(chime3_channels)) selection.channels.push_back(std::stoi(channel));
   selection.split = chime3_split;
   return selection;
+}
+
+void CorpusConfig::RequirePathsExist(const std::string& prefix) const {
+  const std::pair<const char*, const std::string*> paths[] = {
+      {"librispeech_root", &librispeech_root}, {"chime3_backgrounds", &chime3_backgrounds},
+      {"nisqa_root", &nisqa_root},             {"speech_folder", &speech_folder},
+      {"speech_list", &speech_list},           {"noise_folder", &noise_folder},
+      {"noise_list", &noise_list}};
+  for (const auto& [key, path] : paths) {
+    if (path->empty() || std::filesystem::exists(*path)) continue;
+    const bool relative = std::filesystem::path(*path).is_relative();
+    throw UsageError(prefix + "." + key + " = '" + *path + "': no such " +
+                     (std::string(key).find("list") != std::string::npos ? "file" : "folder") +
+                     (relative ? " (a relative path is relative to the working directory, " +
+                                     std::filesystem::current_path().string() + ")"
+                               : ""));
+  }
 }
 
 NisqaReadArgs CorpusConfig::Nisqa() const {

@@ -34,6 +34,10 @@ struct CorpusConfig : ConfigSection {
   Chime3Selection Chime3() const;
   std::vector<std::string> NisqaDbs() const { return SplitList(nisqa_dbs); }
   NisqaReadArgs Nisqa() const;
+  // Throws UsageError naming the key when a configured folder or list does
+  // not exist; a relative one is said to be relative to the working
+  // directory, which is named.
+  void RequirePathsExist(const std::string& prefix) const;
 };
 
 }  // namespace jsqa

@@ -82,6 +82,18 @@ TEST_F(EarlyErrorsTest, OneOverrideEachForTheCorporaNeedsNoVariable) {
 }
 #endif
 
+// A corpus folder that is not there names its key, and a relative one says
+// what it is relative to.
+TEST_F(EarlyErrorsTest, MissingRelativeCorpusFolderNamesKeyAndWorkingDirectory) {
+  testing::WriteBytes(dir_ / "corpus.ini", "[corpus]\nspeech_folder = no/such/speech\n[graph]\nprepare =\n");
+  std::string output;
+  EXPECT_EQ(Run("run " + (dir_ / "corpus.ini") + " --run-dir " + (dir_ / "run"), &output), 2) << output;
+  EXPECT_NE(output.find("corpus.speech_folder = 'no/such/speech': no such folder (a relative path is relative to the "
+                        "working directory, " + SourceDir()),
+            std::string::npos)
+      << output;
+}
+
 TEST_F(EarlyErrorsTest, HelpShowsConfigKeysAsSetKeysAndRunPrintsNoConfig) {
   std::string output;
   EXPECT_EQ(Run("run --help", &output), 0) << output;
