@@ -33,7 +33,7 @@ constexpr double kLineWidth = 2.0, kThinWidth = 1.0;  // device units: pixels fo
 // Legend widths are estimated before drawing (pllegend only reports its
 // size after drawing): a sans-serif character is about this many character
 // heights wide on average.
-constexpr double kCharWidth = 0.62;
+constexpr double kCharWidth = 0.7;
 constexpr double kMaxRightLegend = 0.32;  // page fraction; wider legends go below the chart
 
 enum class Kind { kLine, kScatter };
@@ -217,8 +217,9 @@ LegendSpace PlanLegend(const std::vector<PlotSeries>& series, Kind kind) {
   plgchr(&default_height, &char_height);
   PLFLT x0 = 0, x1 = 0, y0 = 0, y1 = 0;  // the page, mm
   plgspa(&x0, &x1, &y0, &y1);
-  // Line sample, gaps and box margins take about 6 character heights.
-  space.width = (6.0 + kCharWidth * static_cast<double>(longest)) * char_height / (x1 - x0);
+  // Line sample, marker, gaps and box margins take about 8 character heights
+  // (6 left the box's right edge cut off the page at 800 pixels).
+  space.width = (8.0 + kCharWidth * static_cast<double>(longest)) * char_height / (x1 - x0);
   space.height = (2.0 * static_cast<double>(entries) + 1.0) * char_height / (y1 - y0);
   space.below = space.width > kMaxRightLegend;
   return space;

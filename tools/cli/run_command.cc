@@ -27,7 +27,8 @@ void PrintResults(const RunReport& report) {
     if (stage.stage == "pretrain" && fs::exists(folder / "summary.json")) {
       const nlohmann::json summary = ReadJsonFile((folder / "summary.json").string());
       if (summary.contains("last_logged_loss"))
-        std::cout << "pretrain: final loss " << FormatDouble(summary["last_logged_loss"].get<double>()) << " ("
+        std::cout << "pretrain: final loss " << std::setprecision(4) << summary["last_logged_loss"].get<double>()
+                  << std::setprecision(6) << " ("
                   << (folder / "loss.png").string() << ")\n";
     }
     if (stage.stage == "evaluate" && fs::exists(folder / "results.md"))
