@@ -56,6 +56,18 @@ TEST(SweepCli, SharesUnchangedStagesReportsFailuresAndResumes) {
   // A re-run reuses every finished stage.
   ASSERT_EQ(RunCommand(sweep + " --plan", &output), 0) << output;
   EXPECT_EQ(output.find("runs"), std::string::npos) << output;
+  // Once the broken model is mended, re-running the sweep runs only what
+  // the failed points lacked: their two synth stages, nothing of the others.
+  fs::copy_file(testing::SourceDir() + "/configs/jnd-svm.model", dir / "bad.model",
+                fs::copy_options::overwrite_existing);
+  ASSERT_EQ(RunCommand(sweep + grid, &output), 0) << output;
+  EXPECT_NE(output.find("0 failed"), std::string::npos) << output;
+  size_t synth_runs = 0;
+  for (size_t at = output.find("synth: running"); at != std::string::npos; at = output.find("synth: running", at + 1))
+    ++synth_runs;
+  EXPECT_EQ(synth_runs, 2u) << output;
+  EXPECT_EQ(output.find("prepare: running"), std::string::npos) << output;
+  EXPECT_EQ(Folders(dir / "run", "synth-"), 4);
   // A malformed axis is a usage error naming it.
   EXPECT_EQ(RunCommand(sweep + " --grid jnd.delta_min_db:jnd.delta_max_db=0:1,3", &output), 2);
   EXPECT_NE(output.find("'3' has 1 values for 2 keys"), std::string::npos) << output;
