@@ -281,6 +281,8 @@ TEST_F(SynthTest, OnTheFlyBatchesAreThePairsTheShardsHold) {
   }
   std::sort(one_rank.begin(), one_rank.end());
   std::sort(two_ranks.begin(), two_ranks.end());
+  ASSERT_GE(one_rank.size(), 6u) << "the streams held no pairs: nothing was compared";
+  EXPECT_EQ(std::adjacent_find(one_rank.begin(), one_rank.end()), one_rank.end()) << "a pair came twice";
   EXPECT_EQ(one_rank, two_ranks);
 }
 
