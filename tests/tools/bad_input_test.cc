@@ -593,9 +593,12 @@ class BadInputShardTest : public ::testing::Test {
                "[corpus]\nspeech_folder = " + (*dir_ / "speech") + "\nnoise_folder = " + (*dir_ / "noise") + "\n"
                "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
                "[synth]\nsegment_seconds = 1\npairs_per_shard = 4\nthreads = 1\n"
+#ifdef JSQA_WITH_TORCH  // the training sections exist only in builds with torch (not the sanitizer build)
                "[model]\nchannels = 4,8,8,16\nstrides = 4,4,4,4\ncontrastive_size = 16\n"
                "[pretrain]\nsteps = 2\nbatch_size = 4\ncheckpoint_every = 2\nlog_every = 1\n"
-               "[runtime]\nthreads = 1\n");
+               "[runtime]\nthreads = 1\n"
+#endif
+    );
     // h5py (Debian's python3-h5py, hence /usr/bin/python3): rewrite the
     // schema version, or print where the first chunk of "a" lies.
     WriteBytes(*dir_ / "h5edit.py",
@@ -763,6 +766,9 @@ TEST_F(BadInputShardTest, ManifestChecksumMismatch) {
   const Outcome again = Jsqa(*dir_, "pretrain " + (*dir_ / "shards.ini") + " --set pretrain.shards=" + dir +
                                         " --out " + (*dir_ / "pretrain-manifest") + " --log-level warn");
   EXPECT_EQ(again.code, 0) << Describe(again);
+#else
+  GTEST_SKIP() << "the manifest checksum is checked by pretrain, which this build (no torch) lacks; "
+                  "only inspect and the synth rerun were checked";
 #endif
 }
 
