@@ -266,11 +266,10 @@ std::vector<SweepAxis> SweepAxes(const std::string& config_path, const std::vect
   return axes;
 }
 
+std::unique_ptr<Config> SweepBaseConfig(const SweepOptions& options) { return PointConfig(options, SweepPoint{}); }
+
 std::string SweepFolder(const SweepOptions& options) {
-  Config config;
-  AddConfigSections(config);
-  config.Load(options.config_path, options.overrides);
-  std::string definition = config.ToIni() + "[sweep axes]\n";
+  std::string definition = SweepBaseConfig(options)->ToIni() + "[sweep axes]\n";
   std::string readable;
   for (const SweepAxis& axis : options.axes) {
     definition += axis.Label() + " =";

@@ -10,6 +10,7 @@
 // run's own stage links and config.ini are left as the run made them.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -28,6 +29,10 @@ struct SweepOptions {
   // The sweep's own folder under run_dir (SweepDir); set by SweepFolder.
   std::string sweep_dir;
 };
+
+// The config every point starts from: the file with --set, no point's
+// settings yet.
+std::unique_ptr<Config> SweepBaseConfig(const SweepOptions& options);
 
 // RUN_DIR/sweeps/<axes>-<key>: the axes' keys for people, then a hash of the
 // resolved base config (with --set) and every axis's values, so one sweep

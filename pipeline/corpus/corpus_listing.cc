@@ -3,17 +3,18 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <vector>
 
 #include "pipeline/base/sha256.h"
+#include "pipeline/corpus/audio_folder_layout.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
 namespace {
 
-// "path size mtime_ns" of a file, or "path absent" (a listed file that is
-// missing is part of what prepare sees: it is skipped with a reason).
+void Add(Sha256& digest, const std::string& text) { digest.Update(text.data(), text.size()); }
+
+// "path size mtime_ns" of a file, or "path absent".
 std::string FileLine(const fs::path& path) {
   std::error_code error;
   const auto size = fs::file_size(path, error);
@@ -27,8 +28,7 @@ std::string FileLine(const fs::path& path) {
 // Every regular file under folder (symbolic links followed), sorted so the
 // digest does not depend on the order the file system lists them in.
 void AddFolder(Sha256& digest, const fs::path& folder) {
-  const std::string header = "folder " + folder.generic_string() + "\n";
-  digest.Update(header.data(), header.size());
+  Add(digest, "folder " + folder.generic_string() + "\n");
   std::error_code error;
   if (!fs::is_directory(folder, error)) return;
   std::vector<fs::path> files;
@@ -39,28 +39,18 @@ void AddFolder(Sha256& digest, const fs::path& folder) {
        !error && it != end; it.increment(error))
     if (it->is_regular_file(error)) files.push_back(it->path());
   std::sort(files.begin(), files.end());
-  for (const fs::path& file : files) {
-    const std::string line = FileLine(file);
-    digest.Update(line.data(), line.size());
-  }
+  for (const fs::path& file : files) Add(digest, FileLine(file));
 }
 
-// A list file's content, then the state of each path it names (relative
-// to the list's folder, '#' starting a comment, as the list reader reads it).
+// A list file (its size and time), then the state of each file it names, as
+// the list reader itself reads it (comments, relative paths), and the lines
+// it passes over (a listed file that is missing is skipped with a reason).
 void AddList(Sha256& digest, const fs::path& list) {
-  const std::string header = "list " + FileLine(list);
-  digest.Update(header.data(), header.size());
-  std::ifstream in(list);
-  for (std::string line; std::getline(in, line);) {
-    digest.Update(line.data(), line.size());
-    if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-    const auto start = line.find_first_not_of(" \t\r");
-    const auto end = line.find_last_not_of(" \t\r");
-    if (start == std::string::npos) continue;
-    const fs::path written = line.substr(start, end - start + 1);
-    const std::string entry = FileLine(written.is_absolute() ? written : list.parent_path() / written);
-    digest.Update(entry.data(), entry.size());
-  }
+  Add(digest, "list " + FileLine(list));
+  if (!fs::is_regular_file(list)) return;
+  const CorpusListing listing = ListAudioFileList(list.string());
+  for (const CorpusItem& item : listing.items) Add(digest, FileLine(item.path));
+  for (const SkippedEntry& entry : listing.skipped) Add(digest, entry.where + " " + entry.reason + "\n");
 }
 
 }  // namespace
@@ -73,10 +63,7 @@ std::string CorpusListingDigest(const CorpusConfig& corpus) {
     for (const std::string& subset : corpus.LibriSpeechSubsets()) AddFolder(digest, root / subset);
     std::error_code error;
     for (fs::directory_iterator it(root, error), end; !error && it != end; it.increment(error))
-      if (it->is_regular_file(error)) {
-        const std::string line = FileLine(it->path());
-        digest.Update(line.data(), line.size());
-      }
+      if (it->is_regular_file(error)) Add(digest, FileLine(it->path()));
   }
   for (const std::string* folder : {&corpus.chime3_backgrounds, &corpus.nisqa_root, &corpus.speech_folder,
                                     &corpus.noise_folder})

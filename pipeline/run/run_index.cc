@@ -1,5 +1,6 @@
 #include "pipeline/run/run_index.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -62,6 +63,9 @@ void WriteRunIndex(const std::string& run_dir) {
   }
   std::string text = "stage\tkey\tstatus\tdiffers\n";
   for (auto& [stage, folders] : by_stage) {
+    // By key: the file system's listing order is no order at all.
+    std::sort(folders.begin(), folders.end(),
+              [](const StageFolder& a, const StageFolder& b) { return a.key < b.key; });
     // Settings every folder of the stage shares say nothing about which is which.
     std::set<std::string> shared = folders.front().settings;
     for (const StageFolder& folder : folders)

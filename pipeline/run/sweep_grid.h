@@ -28,7 +28,7 @@ struct SweepPoint {
   int index = 0;
   std::vector<std::string> overrides;  // "section.key=value", for Config::Load
   std::vector<std::string> labels;     // one per axis: its setting's values
-  std::string Name() const;            // "point-003": its folder under RUN_DIR/sweep
+  std::string Name() const;            // "point-003": its folder in the sweep's folder
 };
 
 std::vector<SweepPoint> ExpandSweep(const std::vector<SweepAxis>& axes);

@@ -5,7 +5,6 @@
 // after it) and `--submit` submits them; `--collect` assembles the results.
 #include <unistd.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,7 +12,6 @@
 
 #include "pipeline/base/error.h"
 #include "pipeline/base/text_files.h"
-#include "stages/builtin_stages.h"
 #include "stages/sweep_runner.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"
@@ -81,12 +79,8 @@ std::string SbatchDirectives(const std::string& sbatch_args, bool gpu) {
 
 // Whether the sweep's base config trains on CUDA (runtime.device).
 bool TrainsOnCuda(const SweepOptions& options) {
-  Config config;
-  AddConfigSections(config);
-  config.Load(options.config_path, options.overrides);
-  const auto prefixes = config.Prefixes();
-  if (std::find(prefixes.begin(), prefixes.end(), "runtime") == prefixes.end()) return false;
-  return config.Section("runtime").Text("device").rfind("cuda", 0) == 0;
+  const auto config = SweepBaseConfig(options);
+  return config->HasKey("runtime.device") && config->Section("runtime").Text("device").rfind("cuda", 0) == 0;
 }
 
 // The two sbatch scripts of a cluster sweep; returns their paths.

@@ -16,6 +16,7 @@
 
 #include "augment/audio_io.h"
 #include "augment/counter_rng.h"
+#include "pipeline/base/text_files.h"
 #include "pipeline/base/error.h"
 #include "augment/mix.h"
 #include "augment/resampler.h"
@@ -66,12 +67,6 @@ std::string Upper(std::string text) {
   return text;
 }
 
-std::string ReadFileBytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  JSQA_CHECK(in, "cannot read ", path.string());
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 void WriteTextFile(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
@@ -83,7 +78,7 @@ void WriteTextFile(const fs::path& path, const std::string& text) {
 // Returns (file id, UPPERCASE TRANSCRIPT) in file order.
 std::vector<std::pair<std::string, std::string>> ReadTranscription(const fs::path& path) {
   std::vector<std::pair<std::string, std::string>> entries;
-  std::istringstream lines(ReadFileBytes(path));
+  std::istringstream lines(ReadTextFile(path.string()));
   std::string line;
   while (std::getline(lines, line)) {
     const size_t open = line.rfind('(');
@@ -101,7 +96,7 @@ std::vector<std::pair<std::string, std::string>> ReadTranscription(const fs::pat
 
 // pocketsphinx's .raw clips: headerless 16 kHz, 16-bit little-endian, mono.
 Audio ReadRawPcm16(const fs::path& path) {
-  const std::string bytes = ReadFileBytes(path);
+  const std::string bytes = ReadTextFile(path.string());
   JSQA_CHECK(bytes.size() >= 2, "empty raw audio file ", path.string());
   Audio audio;
   audio.sample_rate = kSpeechRate;
