@@ -33,6 +33,7 @@ class EncoderImpl : public torch::nn::Module {
   // samples (undefined: all valid). Returns [batch, embedding_size()].
   torch::Tensor forward(const torch::Tensor& waveform, const torch::Tensor& lengths = {});
 
+  const EncoderOptions& options() const { return options_; }
   int64_t embedding_size() const { return options_.channels().back(); }
   int64_t layers() const { return static_cast<int64_t>(convs_.size()); }
   // Fixes the first count layers for fine-tuning: no gradients, and batch

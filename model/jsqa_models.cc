@@ -32,9 +32,32 @@ torch::Tensor MosModelImpl::forward(const torch::Tensor& waveform, const torch::
   return head(encoder(waveform, lengths));
 }
 
+namespace {
+
+// The architecture as archive attributes, so a file rebuilds its network
+// (and inspect describes it) without the config that trained it.
+void WriteArchitecture(torch::serialize::OutputArchive& archive, const EncoderOptions& options) {
+  archive.write("jsqa_channels", c10::IValue(c10::List<int64_t>(options.channels())));
+  archive.write("jsqa_strides", c10::IValue(c10::List<int64_t>(options.strides())));
+  archive.write("jsqa_kernel_size", c10::IValue(options.kernel_size()));
+}
+
+}  // namespace
+
+std::optional<EncoderOptions> ReadArchitecture(torch::serialize::InputArchive& archive) {
+  c10::IValue channels, strides, kernel_size;
+  if (!archive.try_read("jsqa_channels", channels) || !archive.try_read("jsqa_strides", strides) ||
+      !archive.try_read("jsqa_kernel_size", kernel_size))
+    return std::nullopt;
+  EncoderOptions options;
+  options.channels(channels.toIntVector()).strides(strides.toIntVector()).kernel_size(kernel_size.toInt());
+  return options;
+}
+
 void SaveEncoderFile(const std::string& path, Encoder& encoder) {
   torch::serialize::OutputArchive archive;
   encoder->save(archive);
+  WriteArchitecture(archive, encoder->options());
   SaveArchive(archive, path);
 }
 
@@ -47,22 +70,17 @@ void LoadEncoderFile(const std::string& path, Encoder& encoder) {
 void SaveMosModelFile(const std::string& path, MosModel& model, const EncoderOptions& options) {
   torch::serialize::OutputArchive archive;
   model->save(archive);
-  archive.write("jsqa_channels", c10::IValue(c10::List<int64_t>(options.channels())));
-  archive.write("jsqa_strides", c10::IValue(c10::List<int64_t>(options.strides())));
-  archive.write("jsqa_kernel_size", c10::IValue(options.kernel_size()));
+  WriteArchitecture(archive, options);
   SaveArchive(archive, path);
 }
 
 MosModel LoadMosModelFile(const std::string& path, const torch::Device& device) {
   torch::serialize::InputArchive archive;
   LoadArchive(archive, path);
-  c10::IValue channels, strides, kernel_size;
-  if (!archive.try_read("jsqa_channels", channels) || !archive.try_read("jsqa_strides", strides) ||
-      !archive.try_read("jsqa_kernel_size", kernel_size))
+  const std::optional<EncoderOptions> options = ReadArchitecture(archive);
+  if (!options)
     throw Error(path + ": not a jsqa model.pt (no jsqa_channels/jsqa_strides/jsqa_kernel_size): use a finetune folder's model.pt");
-  EncoderOptions options;
-  options.channels(channels.toIntVector()).strides(strides.toIntVector()).kernel_size(kernel_size.toInt());
-  MosModel model(options);
+  MosModel model(*options);
   LoadModule(*model, archive, path);
   model->to(device);
   model->eval();

@@ -5,12 +5,15 @@
 //
 // Files for users (readable by Python's torch.jit.load, see README):
 //   encoder.pt  the pretrained Encoder's parameters and buffers
-//   model.pt    the fine-tuned MosModel's, plus attributes jsqa_channels,
-//               jsqa_strides, jsqa_kernel_size that rebuild it
+//   model.pt    the fine-tuned MosModel's
+// Both carry the attributes jsqa_channels, jsqa_strides and
+// jsqa_kernel_size that rebuild the network (an encoder.pt written by an
+// older build has none).
 #pragma once
 
 #include <torch/torch.h>
 
+#include <optional>
 #include <string>
 
 #include "model/encoder.h"
@@ -47,6 +50,9 @@ TORCH_MODULE(MosModel);
 // when it is missing or does not fit the encoder's shape.
 void SaveEncoderFile(const std::string& path, Encoder& encoder);
 void LoadEncoderFile(const std::string& path, Encoder& encoder);
+
+// The architecture a file's attributes record; nullopt when it has none.
+std::optional<EncoderOptions> ReadArchitecture(torch::serialize::InputArchive& archive);
 
 // model.pt with the architecture as attributes; LoadMosModelFile rebuilds
 // the network on device, in evaluation mode.

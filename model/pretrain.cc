@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <iomanip>
 #include <optional>
 
 #include "pipeline/base/error.h"
@@ -114,7 +115,8 @@ nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, 
   const int64_t parameters = CountParameters(*model->encoder);
   if (session.is_main())
     JSQA_LOG(kInfo) << "pretrain: encoder " << parameters << " parameters, "
-                    << FormatDouble(2e-9 * model->encoder->MacsPerSecond()) << " GFLOPs per second of audio; "
+                    << std::setprecision(3) << 2e-9 * model->encoder->MacsPerSecond() << std::setprecision(6)
+                    << " GFLOP per second of audio (forward); "
                     << pretrain.steps << " steps of " << pretrain.optimization.batch_size << " pairs on "
                     << distributed.world() << " rank(s)";
 

@@ -19,8 +19,12 @@ std::atomic<bool> g_line_drawn{false};
 
 std::string FormatSeconds(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
-  const int64_t total = static_cast<int64_t>(seconds + 0.5);
   char text[32];
+  if (seconds < 59.95) {
+    std::snprintf(text, sizeof text, "%.1fs", seconds);
+    return text;
+  }
+  const int64_t total = static_cast<int64_t>(seconds + 0.5);
   if (total >= 3600)
     std::snprintf(text, sizeof text, "%lldh%02lldm", static_cast<long long>(total / 3600),
                   static_cast<long long>(total % 3600 / 60));

@@ -14,7 +14,7 @@
 
 namespace jsqa {
 
-// A duration as progress lines and logs print it: "0m07s", "2m55s",
+// A duration as progress lines, logs and inspect print it: "7.2s", "2m55s",
 // "1h05m" (one format for every duration the tool prints).
 std::string FormatSeconds(double seconds);
 

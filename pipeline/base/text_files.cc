@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 
 #include "pipeline/base/error.h"
 
@@ -38,6 +39,15 @@ nlohmann::json ReadJsonFile(const std::string& path) {
   } catch (const nlohmann::json::exception& e) {
     throw Error(path + ": malformed JSON: " + e.what());
   }
+}
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, '\t')) fields.push_back(field);
+  if (!line.empty() && line.back() == '\t') fields.emplace_back();
+  return fields;
 }
 
 }  // namespace jsqa

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace jsqa {
 
@@ -17,5 +18,9 @@ std::string ReadTextFile(const std::string& path);
 // Parses a JSON file; throws jsqa::Error naming the file when it is missing
 // or malformed.
 nlohmann::json ReadJsonFile(const std::string& path);
+
+// The tab-separated fields of one line of the tool's TSV files (manifests,
+// skipped.tsv, stages.tsv); a trailing tab ends in an empty field.
+std::vector<std::string> SplitTabs(const std::string& line);
 
 }  // namespace jsqa

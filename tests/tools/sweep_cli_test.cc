@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <iterator>
+#include <sstream>
+#include <vector>
 
 #include "pipeline/base/csv.h"
 #include "tests/test_support.h"
@@ -108,6 +111,40 @@ TEST(SweepCli, TwoSweepsInOneRunFolderKeepTheirOwnResultsAndTheRunsLinks) {
 
   EXPECT_EQ(fs::read_symlink(dir / "run/synth"), synth_link);
   EXPECT_EQ(testing::ReadBytes(dir / "run/config.ini"), run_config);
+
+  // inspect tells the run's folders and its sweeps apart, without JSON.
+  // Table rows are compared as their words (columns are padded).
+  const auto row_of = [](const std::string& text, const std::string& first_word) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      std::istringstream words(line);
+      std::vector<std::string> row{std::istream_iterator<std::string>(words), {}};
+      if (!row.empty() && row[0] == first_word) return row;
+    }
+    return std::vector<std::string>{};
+  };
+  using Row = std::vector<std::string>;
+  const std::string inspect = JsqaExecutable() + " inspect ";
+  ASSERT_EQ(RunCommand(inspect + (dir / "run"), &output), 0) << output;
+  EXPECT_NE(output.find(": run folder"), std::string::npos) << output;
+  EXPECT_EQ(row_of(output, "prepare"), (Row{"prepare", fs::read_symlink(dir / "run/prepare").string(), "current"}))
+      << output;
+  EXPECT_EQ(row_of(output, "sweeps/" + delta.filename().string()),
+            (Row{"sweeps/" + delta.filename().string(), "2", "2", "0", "0"}))
+      << output;
+  EXPECT_EQ(row_of(output, "sweeps/" + seed.filename().string()),
+            (Row{"sweeps/" + seed.filename().string(), "3", "3", "0", "0"}))
+      << output;
+  ASSERT_EQ(RunCommand(inspect + delta.string(), &output), 0) << output;
+  EXPECT_EQ(row_of(output, "point-000"), (Row{"point-000", "ok", "jnd.delta_max_db=1"})) << output;
+  EXPECT_EQ(row_of(output, "point-001"), (Row{"point-001", "ok", "jnd.delta_max_db=2"})) << output;
+  ASSERT_EQ(RunCommand(inspect + (dir / "run/synth"), &output), 0) << output;
+  EXPECT_NE(output.find(": stage folder, complete\n"), std::string::npos) << output;
+  EXPECT_NE(output.find("\n  totals.pairs  "), std::string::npos) << output;
+  EXPECT_EQ(output.find('{'), std::string::npos) << "raw JSON in:\n" << output;
+  ASSERT_EQ(RunCommand(inspect + (dir / "run/synth/manifest.json"), &output), 0) << output;
+  EXPECT_NE(output.find(": shard set manifest\n"), std::string::npos) << output;
+  EXPECT_NE(output.find("pairs-00000-of-"), std::string::npos) << output;
 }
 
 // The cluster scripts carry the user's sbatch arguments (our defaults only

@@ -195,6 +195,14 @@ TEST_F(TrainingCliTest, FinetuneEvaluateAndPredict) {
       << log;
   EXPECT_TRUE(fs::exists(*dir_ / "fine/model.pt"));
   EXPECT_TRUE(fs::exists(*dir_ / "fine/curves.png"));
+  // inspect reads both files back: the network and what trained it.
+  ASSERT_EQ(RunCommand(JsqaExecutable() + " inspect " + (*dir_ / "pre/encoder.pt"), &log), 0) << log;
+  EXPECT_NE(log.find("encoder.pt: encoder, "), std::string::npos) << log;
+  EXPECT_NE(log.find("\n  strides 4,4,4,4; "), std::string::npos) << log;  // recorded in the file (train.ini)
+  EXPECT_NE(log.find("\n  steps   "), std::string::npos) << log;     // from the folder's summary.json
+  ASSERT_EQ(RunCommand(JsqaExecutable() + " inspect " + (*dir_ / "fine/model.pt"), &log), 0) << log;
+  EXPECT_NE(log.find("model.pt: MOS model, "), std::string::npos) << log;
+  EXPECT_NE(log.find("trained by " + fs::canonical(*dir_ / "fine").string()), std::string::npos) << log;
   EXPECT_EQ(Column(*dir_ / "fine/metrics.csv", "val_rmse").size(), 2u);  // one validation per epoch
 
   ASSERT_EQ(RunCommand(Command("evaluate", *dir_ / "eval", "--set evaluate.model=" + (*dir_ / "fine")), &log), 0) << log;

@@ -20,7 +20,7 @@ const std::vector<Command>& Commands() {
       {"evaluate", "score a fine-tuned model on NISQA test sets: RMSE, MAE, PCC, SRCC, plots", EvaluateCommandMain},
       {"predict", "MOS of audio files or folders with a fine-tuned model, as CSV", PredictCommandMain},
 #endif
-      {"inspect", "describe an audio file, a config, a manifest, an HDF5 shard or a stage folder", InspectCommandMain},
+      {"inspect", "describe any file or folder the tool reads or writes: audio, configs, shards, manifests, models, run and sweep folders", InspectCommandMain},
       {"demo-corpus", "build the demo corpus from Debian's speech recordings", DemoCorpusCommandMain},
       {"jnd-svm", "train the JND SVM on listening-test judgments, or make judgments from the published-threshold prior",
        JndSvmCommandMain},

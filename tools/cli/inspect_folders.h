@@ -1,0 +1,24 @@
+// `inspect` on the folders the tool writes: a run folder (RUN_DIR), a sweep
+// folder (RUN_DIR/sweeps/<name>), one of its points, or a stage folder.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+
+namespace jsqa {
+
+enum class FolderKind { kRun, kSweep, kSweepPoint, kStage, kUnknown };
+FolderKind DetectFolderKind(const std::filesystem::path& folder);
+
+// stages.tsv as a table (each folder: complete or not), then the sweeps.
+void InspectRunFolder(std::ostream& out, const std::filesystem::path& folder);
+// The points (status and values) and the sweep's result table.
+void InspectSweepFolder(std::ostream& out, const std::filesystem::path& folder);
+void InspectSweepPoint(std::ostream& out, const std::filesystem::path& folder);
+// summary.json as a readable table, then the files with their sizes.
+void InspectStageFolder(std::ostream& out, const std::filesystem::path& folder);
+
+// "8.2 MB": bytes in decimal units (the way df -H and file managers count).
+std::string FormatBytes(uintmax_t bytes);
+
+}  // namespace jsqa
