@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iomanip>
+#include <map>
 
 #include "pipeline/base/error.h"
 #include "pipeline/corpus/corpus_config.h"
@@ -9,6 +10,7 @@
 #include "pipeline/corpus/corpus_listing.h"
 #include "pipeline/corpus/item_manifest.h"
 #include "pipeline/base/logging.h"
+#include "pipeline/base/skip_reason.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
@@ -40,11 +42,17 @@ void PrepareStage::Run(StageContext& context) const {
   corpus.RequirePathsExist("corpus");
 
   std::vector<SkippedEntry> all_skipped;
+  // Files (or CSV rows) passed over, by SkipReasonCode: the same shape as
+  // synth's skipped_by_reason, so scripts read both alike.
+  std::map<std::string, int64_t> all_by_reason;
   for (CorpusKind kind : kinds) {
     const std::string name = CorpusKindName(kind);
     CorpusIndex index = IndexCorpus(kind, corpus, config.Index());
+    std::map<std::string, int64_t> by_reason;
     for (SkippedEntry& entry : index.skipped) {
       JSQA_LOG(kWarn) << "prepare " << name << ": skipped " << entry.where << ": " << entry.reason;
+      ++by_reason[SkipReasonCode(entry.code)];
+      ++all_by_reason[SkipReasonCode(entry.code)];
       entry.where = name + ": " + entry.where;
       all_skipped.push_back(std::move(entry));
     }
@@ -54,10 +62,12 @@ void PrepareStage::Run(StageContext& context) const {
                       << std::fixed << std::setprecision(2) << index.seconds / 60.0 << " min, " << index.skipped.size() << " skipped";
     context.summary[name] = {{"files", index.items.size()},
                              {"hours", index.seconds / 3600.0},
-                             {"skipped", index.skipped.size()}};
+                             {"skipped", index.skipped.size()},
+                             {"skipped_by_reason", by_reason}};
   }
   WriteSkippedList((fs::path(context.out_dir) / "skipped.tsv").string(), all_skipped);
   context.summary["skipped_total"] = all_skipped.size();
+  context.summary["skipped_by_reason"] = all_by_reason;
 }
 
 std::vector<ManifestItem> CorpusItems(CorpusKind kind, const Config& config, const std::string& manifests_dir) {

@@ -69,8 +69,9 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir = argv[1];
   try {
     std::filesystem::create_directories(dir);
-    Write(dir / "int16-2-pairs.h5", jsqa::ShardSampleFormat::kInt16, false, 2);
-    Write(dir / "float32-components-1-pair.h5", jsqa::ShardSampleFormat::kFloat32, true, 1);
+    // "valid-": the replay requires the reader to read their pairs.
+    Write(dir / "valid-int16-2-pairs.h5", jsqa::ShardSampleFormat::kInt16, false, 2);
+    Write(dir / "valid-float32-components-1-pair.h5", jsqa::ShardSampleFormat::kFloat32, true, 1);
     Write(dir / "int16-empty.h5", jsqa::ShardSampleFormat::kInt16, false, 0);
   } catch (const jsqa::Error& error) {
     std::fprintf(stderr, "%s\n", error.what());

@@ -11,6 +11,8 @@ namespace jsqa::fuzz {
 namespace fs = std::filesystem;
 namespace {
 
+int64_t items_read = -1;  // ReadThrough's report for the current input; -1: none
+
 fs::path MakeScratch() {
   const char* tmp = std::getenv("TMPDIR");
   std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/jsqa-fuzz-XXXXXX";
@@ -58,6 +60,14 @@ void Rejected(const std::exception& error) {
     return value && std::string(value) == "1";
   }();
   if (verbose) std::fprintf(stderr, "jsqa fuzz: rejected: %s\n", error.what());
+}
+
+void ReadThrough(int64_t items) { items_read = items; }
+
+int64_t TakeItemsRead() {
+  const int64_t items = items_read;
+  items_read = -1;
+  return items;
 }
 
 void Fail(const char* file, int line, const std::string& what) {

@@ -28,6 +28,17 @@ void WriteFile(const std::filesystem::path& path, std::string_view bytes);
 // test rejected an input (the jsqa::Error it threw): for reading replays.
 void Rejected(const std::exception& error);
 
+// The code under test took the input whole, without an error, and yielded
+// `items` items (pairs, rows, ...). The replay (replay_main.cc) requires it,
+// with items >= 1, of every "valid-*" seed: a reader that rejects every
+// input then fails the replay instead of passing it. Call it at most once
+// per input; libFuzzer's main ignores it.
+void ReadThrough(int64_t items);
+
+// What the target reported for the input just run (-1: no ReadThrough),
+// and clears it for the next (replay_main.cc).
+int64_t TakeItemsRead();
+
 // A broken invariant: prints what and where, then aborts, so that libFuzzer
 // (or the replay driver under the sanitizers) reports the input.
 [[noreturn]] void Fail(const char* file, int line, const std::string& what);

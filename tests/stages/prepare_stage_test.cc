@@ -4,10 +4,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 
 #include "tools/demo_corpus/demo_corpus.h"
 #include "pipeline/run/graph_runner.h"
 #include "pipeline/corpus/item_manifest.h"
+#include "pipeline/base/text_files.h"
 #include "stages/builtin_stages.h"
 #include "tests/test_support.h"
 
@@ -97,6 +100,23 @@ TEST_F(PrepareStageTest, DamagedFilesAreSkippedWithTheirReasonAndTheRunGoesOn) {
   EXPECT_NE(skipped.find(flacs[0].filename().string()), std::string::npos) << skipped;
   EXPECT_NE(skipped.find(flacs[1].filename().string()), std::string::npos) << skipped;
   EXPECT_EQ(ReadItemManifest(folder + "/speech.tsv").size(), flacs.size() - 2);
+  // summary.json counts them by reason code (prepare.check = decode): the
+  // half FLAC decodes short, the empty one cannot be opened.
+  const nlohmann::json summary = ReadJsonFile(folder + "/summary.json");
+  const std::map<std::string, int64_t> expected = {{"truncated", 1}, {"unreadable", 1}};
+  EXPECT_EQ(summary.at("speech").at("skipped_by_reason").get<decltype(expected)>(), expected) << summary.dump();
+  EXPECT_EQ(summary.at("speech").at("skipped").get<int64_t>(), 2);
+  // The totals over all kinds are skipped.tsv's code column, counted.
+  std::map<std::string, int64_t> listed;
+  std::istringstream rows(skipped);
+  std::string row;
+  std::getline(rows, row);  // header: where, code, reason
+  while (std::getline(rows, row)) {
+    const size_t code = row.find('\t') + 1;
+    ++listed[row.substr(code, row.find('\t', code) - code)];
+  }
+  EXPECT_EQ(summary.at("skipped_by_reason").get<decltype(listed)>(), listed) << summary.dump();
+  EXPECT_EQ(summary.at("skipped_total").get<int64_t>(), 2) << skipped;
 }
 
 TEST_F(PrepareStageTest, ManifestIsIdenticalForAnyThreadCount) {
