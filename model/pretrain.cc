@@ -100,12 +100,17 @@ torch::Tensor ToTensor(std::vector<float>& samples, int64_t rows, int64_t column
 
 }  // namespace
 
-nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, const PairBatchOpener& open_batches) {
+nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, const PairBatchOpener& open_batches,
+                              const DataCheck& check_data) {
   const auto& model_config = config.Get<ModelConfig>("model");
   const auto& pretrain = config.Get<PretrainConfig>("pretrain");
   TrainingSession session(config, pretrain.optimization, out_dir, config.CacheKeyText({"model", "pretrain"}));
   Distributed& distributed = session.distributed();
   const int64_t rank_batch = session.RankBatchSize();
+  if (check_data) {  // after the session's rendezvous; no rank reads a batch before every rank's share passed
+    check_data(RankSlice{distributed.rank(), distributed.world()});
+    distributed.Barrier();
+  }
 
   torch::manual_seed(pretrain.optimization.seed);
   PretrainModel model(model_config);

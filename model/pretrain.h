@@ -16,10 +16,19 @@ namespace jsqa {
 using PairBatchOpener =
     std::function<std::unique_ptr<PairBatchSource>(int64_t epoch, int64_t batch_size, const RankSlice& slice)>;
 
+// Checks this rank's share of the data (e.g. VerifyShards with the slice);
+// throws naming what is wrong.
+using DataCheck = std::function<void(const RankSlice& slice)>;
+
 // Trains per [model], [pretrain] and [runtime] into out_dir: checkpoints/,
 // metrics.csv and loss.png/.svg (rank 0), and encoder.pt at the end. Resumes
 // from out_dir's latest checkpoint. Returns the summary (steps, losses,
-// throughput, data-wait fraction).
-nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, const PairBatchOpener& open_batches);
+// throughput, data-wait fraction). check_data, when given, runs once the
+// ranks have met (a long check before would hold them apart at the
+// rendezvous past its timeout), then every rank waits for all at a barrier
+// before any batch is read: a rank whose share fails ends with its error,
+// the others at the barrier.
+nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, const PairBatchOpener& open_batches,
+                              const DataCheck& check_data = {});
 
 }  // namespace jsqa

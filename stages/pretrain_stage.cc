@@ -41,10 +41,14 @@ void PretrainStage::Run(StageContext& context) const {
   const Config& config = context.config;
   const auto& settings = config.Get<PretrainConfig>("pretrain");
   PairBatchOpener open;
+  DataCheck check;
   std::vector<ManifestItem> speech, noise;
   if (settings.source == PretrainConfig::Source::kShards) {
     const std::string shards = InputOrSetting(context, "synth", settings.shards, "pretrain.shards", true);
-    VerifyShards(shards);  // once here, not on every pass
+    // Once, not on every pass; by the ranks together, each its share, once
+    // they have met (RunPretraining): hashing every shard before the
+    // rendezvous held the ranks there for minutes, past its timeout.
+    check = [shards](const RankSlice& slice) { VerifyShards(shards, slice); };
     const uint64_t seed = settings.optimization.seed;
     open = [shards, seed](int64_t epoch, int64_t batch_size, const RankSlice& slice) {
       return OpenShardBatches(shards, batch_size, slice, ShardOrder{seed, epoch, true});
@@ -57,7 +61,7 @@ void PretrainStage::Run(StageContext& context) const {
       return OpenOnTheFlyBatches(config, speech, noise, batch_size, slice);
     };
   }
-  context.summary.update(RunPretraining(config, context.out_dir, open));
+  context.summary.update(RunPretraining(config, context.out_dir, open, check));
 }
 
 }  // namespace jsqa

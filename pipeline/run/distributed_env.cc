@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "pipeline/base/error.h"
+#include "pipeline/run/slurm_hostlist.h"
 
 namespace jsqa {
 namespace {
@@ -25,18 +26,29 @@ int IntVariable(const char* name, int fallback) {
   throw UsageError(std::string(name) + " = '" + value + "': not an integer");
 }
 
-// "node[01-04,07],gpu5" → "node01": the first host of a SLURM node list.
-std::string FirstSlurmHost(const std::string& list) {
-  const size_t stop = list.find_first_of(",[");
-  std::string host = list.substr(0, stop);
-  if (stop != std::string::npos && list[stop] == '[') {
-    const size_t end = list.find_first_of(",-]", stop + 1);
-    host += list.substr(stop + 1, end - stop - 1);
-  }
-  return host;
+// Derived ports: [kFirstPort, kLastPort] less [kSkippedFirst, kSkippedLast]
+// (see DerivedMasterPort in the header).
+constexpr int kFirstPort = 20000, kLastPort = 32767;
+constexpr int kSkippedFirst = 29400, kSkippedLast = 29599;
+constexpr int kDerivedPorts = (kLastPort - kFirstPort + 1) - (kSkippedLast - kSkippedFirst + 1);
+
+// One SplitMix64 step: every input bit moves every output bit, so
+// neighbouring ids land far apart.
+uint64_t Mix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
 }
 
 }  // namespace
+
+int DerivedMasterPort(int64_t job_id, int64_t step_id) {
+  const uint64_t key = Mix64(static_cast<uint64_t>(job_id)) ^ static_cast<uint64_t>(step_id);
+  int port = kFirstPort + static_cast<int>(Mix64(key) % kDerivedPorts);
+  if (port >= kSkippedFirst) port += kSkippedLast - kSkippedFirst + 1;
+  return port;
+}
 
 DistributedEnv DistributedEnv::FromEnvironment() {
   DistributedEnv env;
@@ -50,11 +62,13 @@ DistributedEnv DistributedEnv::FromEnvironment() {
     env.world = IntVariable("SLURM_STEP_NUM_TASKS", IntVariable("SLURM_NTASKS", 1));
     env.rank = IntVariable("SLURM_PROCID", 0);
     env.local_rank = IntVariable("SLURM_LOCALID", 0);
-    const char* nodes = Variable("SLURM_STEP_NODELIST");
-    if (!nodes) nodes = Variable("SLURM_JOB_NODELIST");
-    if (nodes) env.master_addr = FirstSlurmHost(nodes);
+    // The master is the step's first host, unless MASTER_ADDR names it (then
+    // the list is not read, nor refused).
+    const char* name = Variable("SLURM_STEP_NODELIST") ? "SLURM_STEP_NODELIST" : "SLURM_JOB_NODELIST";
+    const char* nodes = Variable(name);
+    if (nodes && !Variable("MASTER_ADDR")) env.master_addr = ExpandSlurmHostList(nodes, name).front();
     // Steps sharing a node need distinct ports: derive one from the job and step.
-    env.master_port = 20000 + (IntVariable("SLURM_JOB_ID", 0) * 16 + IntVariable("SLURM_STEP_ID", 0)) % 20000;
+    env.master_port = DerivedMasterPort(IntVariable("SLURM_JOB_ID", 0), IntVariable("SLURM_STEP_ID", 0));
   }
   if (const char* addr = Variable("MASTER_ADDR")) env.master_addr = addr;
   env.master_port = IntVariable("MASTER_PORT", env.master_port);

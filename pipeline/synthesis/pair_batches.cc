@@ -175,11 +175,21 @@ class OnTheFlyBatches : public PairBatchSource, private PairSink {
 
 }  // namespace
 
-void VerifyShards(const std::string& dir) {
+std::vector<int64_t> ShardsToVerify(int64_t shards, const RankSlice& slice) {
+  JSQA_CHECK(slice.world >= 1 && slice.rank >= 0 && slice.rank < slice.world, "rank ", slice.rank, " of ",
+             slice.world, ": need 0 <= rank < world");
+  std::vector<int64_t> mine;
+  for (int64_t shard = slice.rank; shard < shards; shard += slice.world) mine.push_back(shard);
+  return mine;
+}
+
+void VerifyShards(const std::string& dir, const RankSlice& slice) {
   const std::string manifest_path = (fs::path(dir) / "manifest.json").string();
   if (!fs::exists(manifest_path)) throw Error(manifest_path + ": missing: the shards in " + dir + " are not all complete");
   const nlohmann::json manifest = ReadJsonFile(manifest_path);
-  for (const auto& shard : manifest.at("shards")) {
+  const nlohmann::json& shards = manifest.at("shards");
+  for (const int64_t index : ShardsToVerify(static_cast<int64_t>(shards.size()), slice)) {
+    const nlohmann::json& shard = shards.at(static_cast<size_t>(index));
     const std::string path = (fs::path(dir) / shard.at("file").get<std::string>()).string();
     JSQA_CHECK(fs::is_regular_file(path), path, ": listed in manifest.json but missing");
     if (Sha256File(path) != shard.at("sha256").get<std::string>())

@@ -308,9 +308,9 @@ TEST_F(EnvironmentTest, SlurmVariablesAndTheFirstHostOfTheNodeList) {
   EXPECT_EQ(env.world, 8);
   EXPECT_EQ(env.local_rank, 1);
   EXPECT_EQ(env.master_addr, "gpu03");
-  EXPECT_EQ(env.master_port, 35298);  // from job 123456, step 2
+  EXPECT_EQ(env.master_port, 20337);  // DerivedMasterPort(123456, 2)
   setenv("SLURM_STEP_ID", "3", 1);     // another step of the job on the node: another port
-  EXPECT_EQ(DistributedEnv::FromEnvironment().master_port, 35299);
+  EXPECT_EQ(DistributedEnv::FromEnvironment().master_port, 30045);
   setenv("MASTER_PORT", "30001", 1);  // an explicit master wins
   EXPECT_EQ(DistributedEnv::FromEnvironment().master_port, 30001);
 }

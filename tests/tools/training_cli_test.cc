@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "pipeline/base/csv.h"
+#include "pipeline/base/text_files.h"
 #include "tests/slurm_support.h"
 #include "tests/test_support.h"
 
@@ -274,6 +275,46 @@ TEST_F(TrainingCliTest, KilledFinetuningResumesToTheSameModel) {
   // weights would differ by rounding while the step count still matches.
   EXPECT_EQ(ModelDigests(log).at(0), whole);
   EXPECT_EQ(Column(out + "/metrics.csv", "val_rmse"), Column(*dir_ / "fine-whole/metrics.csv", "val_rmse"));
+}
+
+// The shards' SHA-256 check runs once the ranks have met, each rank hashing
+// its share (shard j by rank j mod world), then all wait at a barrier: a
+// damaged shard is named by the rank that hashed it, after its rendezvous;
+// the other rank stops at the barrier without reading a batch. (Checked
+// before the rendezvous, every rank hashed every shard there, and ranks
+// that arrived apart failed the rendezvous.)
+TEST_F(TrainingCliTest, RanksCheckTheirShareOfTheShardsAfterTheyMeet) {
+  const std::string shards = *dir_ / "damaged-shards";
+  fs::copy(fs::canonical(*dir_ / "run/synth"), shards, fs::copy_options::recursive);
+  nlohmann::json manifest = ReadJsonFile(shards + "/manifest.json");
+  ASSERT_GE(manifest["shards"].size(), 2u);
+  manifest["shards"][1]["sha256"] = std::string(64, '0');  // shard 1: rank 1's share of two
+  testing::WriteBytes(shards + "/manifest.json", manifest.dump(2) + "\n");
+  const std::string damaged = shards + "/" + manifest["shards"][1]["file"].get<std::string>();
+  const std::string port = std::to_string(FreePort());
+  std::string status;
+  const std::string launch =
+      "cd " + dir_->path().string() + " && for r in 0 1; do RANK=$r WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" +
+      port + " " + Command("pretrain", *dir_ / "damaged", "--set pretrain.shards=" + shards +
+                                                           " --set runtime.timeout_seconds=10") +
+      " > damaged$r.log 2>&1 & eval pid$r=$!; done; s0=0; s1=0; wait $pid0 || s0=$?; wait $pid1 || s1=$?; "
+      "echo \"exit $s0 $s1\"";
+  ASSERT_EQ(RunCommand(launch, &status), 0) << status;
+  const std::string log0 = testing::ReadBytes(*dir_ / "damaged0.log"), log1 = testing::ReadBytes(*dir_ / "damaged1.log");
+  const std::string both = "rank 0:\n" + log0 + "rank 1:\n" + log1;
+  EXPECT_NE(status.find("exit 1 1"), std::string::npos) << status << both;
+  // Rank 1: met rank 0, then hashed shard 1 and ended with one line naming it.
+  const size_t met = log1.find("rank 1 of 2 on cpu, master 127.0.0.1:" + port);
+  const size_t error = log1.find("\njsqa-pipeline pretrain: error: " + damaged + ": SHA-256 does not match manifest.json");
+  ASSERT_NE(met, std::string::npos) << both;
+  ASSERT_NE(error, std::string::npos) << both;
+  EXPECT_LT(met, error) << "the shards were hashed before the rendezvous: " << both;
+  // Rank 0 hashed only shard 0 (and 2, ...), which are intact, then waited
+  // for rank 1 at the barrier.
+  EXPECT_NE(log0.find("rank 0 of 2 on cpu"), std::string::npos) << both;
+  EXPECT_EQ(log0.find("SHA-256"), std::string::npos) << both;
+  EXPECT_NE(log0.find("jsqa-pipeline pretrain: error: distributed barrier failed"), std::string::npos) << both;
+  EXPECT_FALSE(fs::exists(*dir_ / "damaged/checkpoints")) << "training started";
 }
 
 // One rank dies or hangs: the other stops with a clear error in bounded

@@ -1,0 +1,81 @@
+// The shard check before pretraining: which shards each rank hashes (every
+// shard by exactly one rank), and that the ranks' shares together still
+// catch a damaged shard, with one line naming the file. The check's place
+// after the rendezvous is tested end to end in TrainingCliTest.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "pipeline/base/error.h"
+#include "pipeline/base/sha256.h"
+#include "pipeline/synthesis/pair_batches.h"
+#include "tests/test_support.h"
+
+namespace jsqa {
+namespace {
+
+using Indices = std::vector<int64_t>;
+
+TEST(ShardVerificationTest, EachShardIsHashedByExactlyOneRank) {
+  EXPECT_EQ(ShardsToVerify(5, {}), (Indices{0, 1, 2, 3, 4}));  // one rank: all of them
+  EXPECT_EQ(ShardsToVerify(5, {0, 2}), (Indices{0, 2, 4}));
+  EXPECT_EQ(ShardsToVerify(5, {1, 2}), (Indices{1, 3}));
+  EXPECT_EQ(ShardsToVerify(2, {3, 4}), Indices{});  // more ranks than shards
+  for (int64_t shards = 0; shards <= 20; ++shards)
+    for (int world = 1; world <= 7; ++world) {
+      std::vector<int> hashed(shards, 0);
+      size_t most = 0, fewest = shards;
+      for (int rank = 0; rank < world; ++rank) {
+        const Indices mine = ShardsToVerify(shards, {rank, world});
+        for (const int64_t shard : mine) ++hashed.at(shard);
+        most = std::max(most, mine.size());
+        fewest = std::min(fewest, mine.size());
+      }
+      for (int64_t shard = 0; shard < shards; ++shard)
+        EXPECT_EQ(hashed[shard], 1) << "shard " << shard << " of " << shards << ", " << world << " ranks";
+      EXPECT_LE(most - fewest, 1u) << "ranks would wait for the slowest at the barrier";
+    }
+  EXPECT_THROW(ShardsToVerify(5, {2, 2}), Error);
+}
+
+TEST(ShardVerificationTest, TheRanksTogetherCatchADamagedShardNamingIt) {
+  testing::TempDir dir;
+  nlohmann::json manifest = {{"shards", nlohmann::json::array()}};
+  std::vector<std::string> paths;
+  for (int shard = 0; shard < 5; ++shard) {
+    const std::string name = "pairs-000" + std::to_string(shard) + "-of-0005.h5";
+    paths.push_back(dir / name);
+    testing::WriteBytes(paths.back(), std::string(1000 + shard, static_cast<char>('a' + shard)));
+    manifest["shards"].push_back({{"file", name}, {"pairs", 4}, {"sha256", Sha256File(paths.back())}});
+  }
+  testing::WriteBytes(dir / "manifest.json", manifest.dump(2));
+  VerifyShards(dir.path().string());
+  for (int world = 1; world <= 6; ++world)
+    for (int rank = 0; rank < world; ++rank) VerifyShards(dir.path().string(), {rank, world});
+
+  std::string bytes = testing::ReadBytes(paths[3]);
+  bytes[500] ^= 1;
+  testing::WriteBytes(paths[3], bytes);
+  // Whatever the number of ranks, exactly one hashes shard 3 and fails.
+  for (int world = 1; world <= 6; ++world) {
+    int failed = 0;
+    for (int rank = 0; rank < world; ++rank) {
+      try {
+        VerifyShards(dir.path().string(), {rank, world});
+      } catch (const Error& error) {
+        ++failed;
+        EXPECT_EQ(rank, 3 % world);
+        const std::string message = error.what();
+        EXPECT_EQ(message.rfind(paths[3] + ": SHA-256 does not match manifest.json", 0), 0u) << message;
+        EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+      }
+    }
+    EXPECT_EQ(failed, 1) << world << " ranks";
+  }
+}
+
+}  // namespace
+}  // namespace jsqa
