@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 DEMO_CORPUS ?= demo/corpus
 
-.PHONY: all deps configure build demo test sanitize fuzz bench clean
+.PHONY: all deps configure build demo test sanitize fuzz torch2 torch2-build bench clean
 
 all: build
 
@@ -32,6 +32,7 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory sanitize
 	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory torch2
 
 # AddressSanitizer (+ LeakSanitizer) and UndefinedBehaviorSanitizer over
 # everything but torch (a prebuilt library), in its own build folder; the
@@ -61,8 +62,29 @@ fuzz: deps
 	cd $(FUZZ_BUILD) && $(SANITIZER_ENV) ctest -L fuzz --output-on-failure
 	bash tests/fuzz/run_fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
+# The second libtorch flavour: PyTorch's own 2.x CUDA wheel from PyPI
+# (Debian has only 1.13, CPU). Every torch translation unit is compiled and
+# linked against it, CUDA and NCCL paths included (nvcc and the CUDA
+# toolkit must be present; nothing runs on a GPU here), then the model
+# tests and the training command-line tests run against it on CPU.
+TORCH2_VERSION ?= 2.15.0
+TORCH2_BUILD ?= build-torch2
+
+torch2: deps
+	@if ! command -v nvcc >/dev/null; then echo "make torch2: SKIPPED: no nvcc on PATH; building against the CUDA libtorch needs the CUDA toolkit (README 'Building on a GPU cluster')" >&2; exit 0; fi; \
+	$(MAKE) --no-print-directory torch2-build
+
+torch2-build:
+	@bash tools/install-deps.sh torch-wheel $(TORCH2_BUILD)/venv $(TORCH2_VERSION)
+	@cmake -S . -B $(TORCH2_BUILD) -G Ninja $(CMAKE_FLAGS) \
+	  -DCMAKE_PREFIX_PATH="$$($(TORCH2_BUILD)/venv/bin/python -c 'import torch, os; print(os.path.dirname(torch.__file__))');$$($(TORCH2_BUILD)/venv/bin/python -c 'import torch.utils; print(torch.utils.cmake_prefix_path)')" \
+	  | grep "jsqa: libtorch"
+	@cmake --build $(TORCH2_BUILD) -j $(JOBS) --target jsqa-pipeline model_tests tools_tests
+	$(TORCH2_BUILD)/tests/model_tests --gtest_brief=1
+	$(TORCH2_BUILD)/tests/tools_tests --gtest_brief=1 --gtest_filter='TrainingCliTest.*:SweepCli.*'
+
 bench: build
 	$(BUILD)/tools/bench/audio_bench && $(BUILD)/tools/bench/synth_bench && $(BUILD)/tools/bench/train_bench
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(TORCH2_BUILD)

@@ -48,9 +48,12 @@ void SaveCheckpoint(const std::string& path, torch::nn::Module& model, torch::op
   SaveArchive(archive, path);
 }
 
-CheckpointState LoadCheckpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& optimizer) {
+CheckpointState LoadCheckpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& optimizer,
+                               const torch::Device& device) {
   torch::serialize::InputArchive archive, model_archive, optimizer_archive;
-  LoadArchive(archive, path);
+  // The optimizer's state (Adam's moments) is taken as read: it must land
+  // on the device of the parameters it belongs to.
+  LoadArchive(archive, path, device);
   CheckpointState state;
   try {
     archive.read("model", model_archive);

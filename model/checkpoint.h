@@ -21,9 +21,11 @@ std::string CheckpointPath(const std::string& dir, int64_t step);
 
 void SaveCheckpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& optimizer,
                     const CheckpointState& state);
-// Restores model, optimizer and the CPU RNG; throws jsqa::Error naming the
-// file when it is unreadable or belongs to another model shape.
-CheckpointState LoadCheckpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& optimizer);
+// Restores model, optimizer and the CPU RNG, their tensors on device (this
+// rank's, not the one the file was saved from); throws jsqa::Error naming
+// the file when it is unreadable or belongs to another model shape.
+CheckpointState LoadCheckpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& optimizer,
+                               const torch::Device& device);
 
 // The checkpoint with the highest step in dir; "" when there is none.
 std::string LatestCheckpoint(const std::string& dir);

@@ -6,10 +6,25 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
+#include <c10/core/impl/DeviceGuardImplInterface.h>
+#include <torch/version.h>
+
+#include <cstdlib>
+#include <mutex>
+
 #include "pipeline/base/error.h"
 
 namespace jsqa {
 namespace {
+
+// libtorch 2.x: the Gloo and NCCL groups are c10d::Backends (a ProcessGroup
+// there wraps one backend per device type); 1.13: they are ProcessGroups.
+// Both offer the collectives used here with the same signatures.
+#if TORCH_VERSION_MAJOR >= 2
+using CollectiveGroup = c10d::Backend;
+#else
+using CollectiveGroup = c10d::ProcessGroup;
+#endif
 
 // Work handles of c10d collectives, waited on with the group's timeout.
 void Wait(const c10::intrusive_ptr<c10d::Work>& work, const char* what) {
@@ -25,7 +40,9 @@ void Wait(const c10::intrusive_ptr<c10d::Work>& work, const char* what) {
 
 struct Distributed::Group {
   c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroup> group;
+  c10::intrusive_ptr<CollectiveGroup> group;
+  std::mutex pending_mutex;
+  std::vector<c10::intrusive_ptr<c10d::Work>> pending;  // started by StartAllReduce
 };
 
 Distributed::Distributed(const DistributedEnv& env, const torch::Device& device, std::chrono::seconds timeout)
@@ -46,6 +63,12 @@ Distributed::Distributed(const DistributedEnv& env, const torch::Device& device,
   }
   if (device.is_cuda()) {
 #ifdef USE_C10D_NCCL
+    // NCCL applies the collective timeout only in its watchdog, and only
+    // tears the process down on it with async error handling; without it a
+    // stalled rank holds the job until its wall-time limit. 1 = abort the
+    // communicator and end the process (the user's own setting wins).
+    setenv("TORCH_NCCL_ASYNC_ERROR_HANDLING", "1", 0);  // libtorch 2.x
+    setenv("NCCL_ASYNC_ERROR_HANDLING", "1", 0);        // 1.13
     auto options = c10d::ProcessGroupNCCL::Options::create();
     options->timeout = timeout;
     group_->group = c10::make_intrusive<c10d::ProcessGroupNCCL>(group_->store, env.rank, env.world, options);
@@ -64,27 +87,28 @@ Distributed::Distributed(const DistributedEnv& env, const torch::Device& device,
 
 Distributed::~Distributed() = default;
 
-void Distributed::AllReduceMean(const std::vector<torch::Tensor>& tensors) {
-  if (!group_ || tensors.empty()) return;
-  torch::NoGradGuard no_grad;
-  std::vector<torch::Tensor> flat{torch::cat([&] {
-    std::vector<torch::Tensor> views;
-    for (const auto& tensor : tensors) views.push_back(tensor.reshape(-1));
-    return views;
-  }())};
-  Wait(group_->group->allreduce(flat), "all-reduce");
-  flat[0].div_(env_.world);
-  int64_t offset = 0;
-  for (const auto& tensor : tensors) {
-    tensor.copy_(flat[0].narrow(0, offset, tensor.numel()).view_as(tensor));
-    offset += tensor.numel();
-  }
-}
-
 void Distributed::AllReduceSum(torch::Tensor& tensor) {
   if (!group_) return;
   std::vector<torch::Tensor> one{tensor};
   Wait(group_->group->allreduce(one), "all-reduce");
+}
+
+void Distributed::StartAllReduce(const torch::Tensor& tensor) {
+  if (!group_) return;
+  std::vector<torch::Tensor> one{tensor};
+  auto work = group_->group->allreduce(one);
+  std::lock_guard<std::mutex> lock(group_->pending_mutex);
+  group_->pending.push_back(std::move(work));
+}
+
+void Distributed::WaitAllReduces() {
+  if (!group_) return;
+  std::vector<c10::intrusive_ptr<c10d::Work>> pending;
+  {
+    std::lock_guard<std::mutex> lock(group_->pending_mutex);
+    pending.swap(group_->pending);
+  }
+  for (const auto& work : pending) Wait(work, "all-reduce");
 }
 
 void Distributed::Broadcast(const std::vector<torch::Tensor>& tensors) {
@@ -108,7 +132,7 @@ namespace {
 class GatherWithGrad : public torch::autograd::Function<GatherWithGrad> {
  public:
   static torch::Tensor forward(torch::autograd::AutogradContext* context, torch::Tensor local,
-                               c10d::ProcessGroup* group, int64_t rank, int64_t world) {
+                               CollectiveGroup* group, int64_t rank, int64_t world) {
     context->saved_data["group"] = reinterpret_cast<int64_t>(group);
     context->saved_data["rank"] = rank;
     context->saved_data["rows"] = local.size(0);
@@ -121,7 +145,7 @@ class GatherWithGrad : public torch::autograd::Function<GatherWithGrad> {
 
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
                                                  torch::autograd::variable_list grads) {
-    auto* group = reinterpret_cast<c10d::ProcessGroup*>(context->saved_data["group"].toInt());
+    auto* group = reinterpret_cast<CollectiveGroup*>(context->saved_data["group"].toInt());
     const int64_t rank = context->saved_data["rank"].toInt();
     const int64_t rows = context->saved_data["rows"].toInt();
     std::vector<torch::Tensor> summed{grads[0].contiguous().clone()};
@@ -140,10 +164,25 @@ torch::Tensor Distributed::AllGatherWithGrad(const torch::Tensor& local) {
 
 torch::Device ResolveDevice(const std::string& device, int local_rank) {
   if (device == "cpu") return torch::kCPU;
+  // Checked before CUDA is looked for, so a CPU machine shows it too.
+  if (device != "cuda" && local_rank > 0)
+    throw UsageError("runtime.device = " + device + " with several ranks on this node (this one is local rank " +
+                     std::to_string(local_rank) + "): every rank would use that one GPU; set runtime.device = cuda "
+                     "(each rank takes the GPU of its local rank)");
   if (!torch::cuda::is_available())
     throw UsageError("runtime.device = " + device + ": this libtorch has no CUDA device; allowed here: cpu");
-  if (device == "cuda") return torch::Device(torch::kCUDA, static_cast<int8_t>(local_rank % torch::cuda::device_count()));
-  return torch::Device(device);
+  const torch::Device chosen =
+      device == "cuda" ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(local_rank)) : torch::Device(device);
+  const int64_t visible = static_cast<int64_t>(torch::cuda::device_count());
+  if (chosen.index() >= visible)
+    throw UsageError("runtime.device = " + device + ": GPU " + std::to_string(chosen.index()) + " wanted (local rank " +
+                     std::to_string(local_rank) + "), " + std::to_string(visible) +
+                     " visible: start at most one rank per GPU (check CUDA_VISIBLE_DEVICES and --gpus-per-node)");
+  // The current device is where kernels launch, the caching allocator
+  // allocates and NCCL builds its communicator; left alone it is GPU 0 on
+  // every rank of the node.
+  c10::impl::getDeviceGuardImpl(c10::DeviceType::CUDA)->setDevice(chosen);
+  return chosen;
 }
 
 }  // namespace jsqa

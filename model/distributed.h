@@ -26,10 +26,12 @@ class Distributed {
   int world() const { return env_.world; }
   bool is_main() const { return env_.rank == 0; }
 
-  // Sums the tensors over ranks in place, as one flat buffer, then divides
-  // by the world: the mean gradient of the global batch.
-  void AllReduceMean(const std::vector<torch::Tensor>& tensors);
   void AllReduceSum(torch::Tensor& tensor);
+  // A sum all-reduce of tensor in place that runs while the caller goes on
+  // (the gradient buckets during backward); WaitAllReduces() waits for every
+  // one started. Thread-safe: autograd's hooks may start them.
+  void StartAllReduce(const torch::Tensor& tensor);
+  void WaitAllReduces();
   // Rank 0's values everywhere (parameters at start, batch-norm statistics).
   void Broadcast(const std::vector<torch::Tensor>& tensors);
   // [n, D] from every rank → [world·n, D] in rank order, differentiable: the
@@ -43,8 +45,11 @@ class Distributed {
   std::unique_ptr<Group> group_;
 };
 
-// The device of this process: cpu, or cuda[:N] (cuda alone picks the local
-// rank's GPU). Throws UsageError when CUDA is asked for but absent.
+// The device of this process, made CUDA's current device: cpu, or cuda[:N]
+// (cuda alone picks the local rank's GPU). Throws UsageError when CUDA is
+// asked for but absent, when the local rank has no GPU of its own, and for
+// an explicit cuda:N on a rank other than its node's first (several ranks
+// would share one GPU).
 torch::Device ResolveDevice(const std::string& device, int local_rank);
 
 }  // namespace jsqa

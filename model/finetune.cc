@@ -13,6 +13,7 @@
 #include "augment/counter_rng.h"
 #include "pipeline/base/error.h"
 #include "model/jsqa_models.h"
+#include "model/loss_window.h"
 #include "model/mos_predictor.h"
 #include "model/training_session.h"
 #include "pipeline/synthesis/audio_config.h"
@@ -163,28 +164,34 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
   const std::string model_path = (fs::path(out_dir) / "model.pt").string();
   std::optional<Progress> progress;
   if (session.is_main()) progress.emplace("finetune", total_steps - session.step(), "steps");
-  double window_loss = 0;
-  int64_t window_steps = 0;
-  std::future<CropBatch> next = std::async(std::launch::async, [&, step = session.step()] { return batches.Load(step); });
+  LossWindow window;
+  // The next batch is decoded on a background thread while this one trains;
+  // on CUDA into pinned memory, so that its copy to the GPU is asynchronous.
+  const bool pin = session.device().is_cuda();
+  const auto load = [&](int64_t step) {
+    CropBatch loaded = batches.Load(step);
+    if (pin) loaded.waveforms = loaded.waveforms.pin_memory();
+    return loaded;
+  };
+  std::future<CropBatch> next = std::async(std::launch::async, load, session.step());
   while (!session.done()) {
     CropBatch batch = next.get();
-    if (session.step() + 1 < total_steps)
-      next = std::async(std::launch::async, [&, step = session.step() + 1] { return batches.Load(step); });
+    if (session.step() + 1 < total_steps) next = std::async(std::launch::async, load, session.step() + 1);
     torch::Tensor predicted;
     {
-      AutocastScope autocast(session.autocast());
-      predicted = model(batch.waveforms.to(session.device()), batch.lengths.to(session.device()));
+      AutocastScope autocast(session.device(), session.autocast());
+      predicted = model(batch.waveforms.to(session.device(), /*non_blocking=*/true),
+                        batch.lengths.to(session.device()));
     }
     const torch::Tensor loss = torch::mse_loss(predicted.to(torch::kFloat), batch.mos.to(session.device()));
     const double rate = session.learning_rate();
-    const double step_loss = session.MeanOverRanks(loss.item<double>());
     const bool epoch_ends = (session.step() + 1) % batches.steps_per_epoch() == 0;
     session.Step(loss);
-    window_loss += step_loss;
-    ++window_steps;
+    window.Add(loss);
     if (progress) progress->Advance(1);
     std::map<std::string, double> row;
     if (epoch_ends && !validation.empty()) {
+      session.SyncBuffers();  // evaluation mode reads the running statistics
       const std::vector<double> scores = PredictOnAllRanks(model, session, validation, audio);
       std::vector<double> scored, target;  // the readable clips
       for (size_t i = 0; i < validation.size(); ++i) {
@@ -209,13 +216,14 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
         if (best && settings.select == FinetuneConfig::Select::kBest) SaveMosModelFile(model_path, model, encoder_options);
       }
     }
-    if (session.is_main() && (session.step() % settings.optimization.log_every == 0 || epoch_ends || session.done())) {
-      row["epoch"] = double(session.step()) / batches.steps_per_epoch();
-      row["loss"] = window_loss / window_steps;
-      row["learning_rate"] = rate;
-      session.metrics().Append(session.step(), row);
-      window_loss = 0;
-      window_steps = 0;
+    if (session.step() % settings.optimization.log_every == 0 || epoch_ends || session.done()) {
+      const double mean_loss = session.MeanOverRanks(window.TakeMean());  // the window's one host read
+      if (session.is_main()) {
+        row["epoch"] = double(session.step()) / batches.steps_per_epoch();
+        row["loss"] = mean_loss;
+        row["learning_rate"] = rate;
+        session.metrics().Append(session.step(), row);
+      }
     }
     // After the row: the checkpoint of an epoch's last step holds the
     // validation verdict and its row.

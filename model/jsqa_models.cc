@@ -29,7 +29,11 @@ MosModelImpl::MosModelImpl(const EncoderOptions& options) {
 }
 
 torch::Tensor MosModelImpl::forward(const torch::Tensor& waveform, const torch::Tensor& lengths) {
-  return head(encoder(waveform, lengths));
+  const torch::Tensor embedding = encoder(waveform, lengths);
+  // The head in float32 whatever autocast the caller enabled: 1 + 4·sigmoid
+  // in bfloat16 (8 significant bits) rounds scores to steps of 1/64 to 1/32.
+  c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::autocast_dispatch_keyset);
+  return head(embedding.to(torch::kFloat));
 }
 
 namespace {

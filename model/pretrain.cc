@@ -8,7 +8,9 @@
 
 #include "pipeline/base/error.h"
 #include "model/jsqa_models.h"
+#include "model/loss_window.h"
 #include "model/nt_xent.h"
+#include "model/prefetcher.h"
 #include "model/training_session.h"
 #include "pipeline/base/logging.h"
 #include "pipeline/reports/plot.h"
@@ -94,8 +96,27 @@ DataPosition SavedPosition(const nlohmann::json& progress, const Distributed& di
   return {positions[distributed.rank()][0].get<int64_t>(), positions[distributed.rank()][1].get<int64_t>()};
 }
 
-torch::Tensor ToTensor(std::vector<float>& samples, int64_t rows, int64_t columns, const torch::Device& device) {
-  return torch::from_blob(samples.data(), {rows, columns}, torch::kFloat).to(device);
+// A batch made ready on the prefetch thread: both views of each pair as
+// one [2B, samples] tensor (so batch norm sees them together), in pinned
+// memory on CUDA so that the copy to the GPU runs asynchronously; with the
+// data position after it, which a checkpoint taken after its step saves.
+struct ReadyBatch {
+  torch::Tensor waveforms;
+  int64_t size = 0;  // B
+  DataPosition position;
+};
+
+ReadyBatch PrepareBatch(EpochStream& stream, bool pin) {
+  PairBatch batch;
+  stream.Next(batch);
+  ReadyBatch ready;
+  ready.size = batch.size;
+  ready.waveforms = torch::empty({2 * batch.size, batch.samples}, torch::dtype(torch::kFloat).pinned_memory(pin));
+  float* rows = ready.waveforms.data_ptr<float>();
+  std::copy(batch.a.begin(), batch.a.end(), rows);
+  std::copy(batch.b.begin(), batch.b.end(), rows + batch.a.size());
+  ready.position = stream.position();
+  return ready;
 }
 
 }  // namespace
@@ -127,29 +148,35 @@ nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, 
 
   EpochStream stream(open_batches, rank_batch, RankSlice{distributed.rank(), distributed.world()},
                      SavedPosition(session.progress(), distributed));
+  // Two batches ahead; only the prefetch thread touches the stream.
+  Prefetcher<ReadyBatch> batches([&stream, pin = session.device().is_cuda()] { return PrepareBatch(stream, pin); },
+                                 /*depth=*/2);
   std::optional<Progress> progress;
   if (session.is_main()) progress.emplace("pretrain", session.total_steps() - session.step(), "steps");
   const bool gather = pretrain.gather_negatives && distributed.world() > 1;
-  double window_loss = 0, window_wait = 0, first_loss = -1, last_loss = -1;
-  int64_t window_steps = 0;
+  // Losses stay on the device (LossWindow) and are read once per row; with
+  // gathered negatives every rank's loss is already the global batch's.
+  const auto read_loss = [&](const torch::Tensor& loss) {
+    return gather ? loss.item<double>() : session.MeanOverRanks(loss);
+  };
+  LossWindow window;
+  double window_wait = 0, first_loss = -1;
+  torch::Tensor last_loss;
   Clock::time_point window_start = Clock::now();
   const Clock::time_point start = window_start;
   const int64_t start_step = session.step();
   double total_wait = 0;
-  PairBatch batch;
   while (!session.done()) {
     const Clock::time_point wait_start = Clock::now();
-    stream.Next(batch);
+    ReadyBatch batch = batches.Next();
     const double wait = Seconds(Clock::now() - wait_start);
     window_wait += wait;
     total_wait += wait;
 
-    // [2B, samples]: both views in one pass, so batch norm sees them together.
-    const torch::Tensor waveforms = torch::cat({ToTensor(batch.a, batch.size, batch.samples, session.device()),
-                                                ToTensor(batch.b, batch.size, batch.samples, session.device())});
+    const torch::Tensor waveforms = batch.waveforms.to(session.device(), /*non_blocking=*/true);
     torch::Tensor z;  // [2B, contrastive_size]
     {
-      AutocastScope autocast(session.autocast());
+      AutocastScope autocast(session.device(), session.autocast());
       z = model(waveforms);
     }
     z = z.to(torch::kFloat);  // the loss in float32 whatever the encoder ran in
@@ -161,25 +188,24 @@ nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, 
     const torch::Tensor loss = NtXentLoss(a, b, pretrain.temperature);
     const double rate = session.learning_rate();
     if (session.CheckpointAfterStep())  // a collective: only when a checkpoint needs it
-      session.progress()["positions"] = GatherPositions(session, stream.position());
+      session.progress()["positions"] = GatherPositions(session, batch.position);
     session.Step(loss);
-    const double step_loss = gather ? loss.item<double>() : session.MeanOverRanks(loss.item<double>());
-    if (first_loss < 0) first_loss = step_loss;
-    last_loss = step_loss;
-    window_loss += step_loss;
-    ++window_steps;
+    window.Add(loss);
+    last_loss = loss.detach();
+    if (first_loss < 0) first_loss = read_loss(last_loss);  // once, for the summary
     if (progress) progress->Advance(1);
     if (session.step() % pretrain.optimization.log_every == 0 || session.done()) {
+      const int64_t steps = window.steps();
+      const double mean_loss = read_loss(window.TakeMean());
       const double elapsed = Seconds(Clock::now() - window_start);
       const double wait_fraction = session.MeanOverRanks(window_wait / std::max(elapsed, 1e-9));
       if (session.is_main())
-        session.metrics().Append(session.step(), {{"epoch", double(stream.position().epoch)},
-                                                  {"loss", window_loss / window_steps},
+        session.metrics().Append(session.step(), {{"epoch", double(batch.position.epoch)},
+                                                  {"loss", mean_loss},
                                                   {"learning_rate", rate},
-                                                  {"pairs_per_second", window_steps * pretrain.optimization.batch_size / elapsed},
+                                                  {"pairs_per_second", steps * pretrain.optimization.batch_size / elapsed},
                                                   {"data_wait_fraction", wait_fraction}});
-      window_loss = window_wait = 0;
-      window_steps = 0;
+      window_wait = 0;
       window_start = Clock::now();
     }
     session.FinishStep();
@@ -194,7 +220,7 @@ nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, 
                             {"encoder_parameters", parameters},
                             {"encoder_gflops_per_audio_second", 2e-9 * model->encoder->MacsPerSecond()},
                             {"first_loss", first_loss},
-                            {"last_loss", last_loss},
+                            {"last_loss", last_loss.defined() ? read_loss(last_loss) : -1.0},
                             {"pairs_per_second", steps_run * pretrain.optimization.batch_size / std::max(elapsed, 1e-9)},
                             {"data_wait_fraction", session.MeanOverRanks(total_wait / std::max(elapsed, 1e-9))}};
   if (session.is_main()) {

@@ -1,7 +1,5 @@
 #include "model/training_session.h"
 
-#include <ATen/autocast_mode.h>
-
 #include <filesystem>
 
 #include "pipeline/base/error.h"
@@ -34,18 +32,6 @@ std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(const OptimizerSettings& 
 }
 
 }  // namespace
-
-AutocastScope::AutocastScope(bool enabled) : enabled_(enabled) {
-  if (!enabled_) return;
-  at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-  at::autocast::set_enabled(true);
-}
-
-AutocastScope::~AutocastScope() {
-  if (!enabled_) return;
-  at::autocast::set_enabled(false);
-  at::autocast::clear_cache();
-}
 
 TrainingSession::TrainingSession(const Config& config, const OptimizerSettings& settings, std::string out_dir,
                                  std::string settings_text)
@@ -87,10 +73,11 @@ void TrainingSession::Start(torch::nn::Module& model, int64_t total_steps,
   state.insert(state.end(), buffers_.begin(), buffers_.end());
   distributed_->Broadcast(state);
   optimizer_ = MakeOptimizer(settings_, parameters_);
+  reducer_ = std::make_unique<GradientReducer>(*distributed_, parameters_);
 
   const std::string latest = LatestCheckpoint(checkpoint_dir_);
   if (!latest.empty()) {
-    const CheckpointState saved = LoadCheckpoint(latest, model, *optimizer_);
+    const CheckpointState saved = LoadCheckpoint(latest, model, *optimizer_, device_);
     if (saved.config != settings_text_)
       throw Error(latest + ": made with other settings; remove " + checkpoint_dir_ + " or use another output folder");
     step_ = saved.step;
@@ -113,22 +100,23 @@ void TrainingSession::Step(const torch::Tensor& loss) {
   const double rate = learning_rate();
   for (auto& group : optimizer_->param_groups()) group.options().set_lr(rate);
   optimizer_->zero_grad();
-  loss.backward();
-  std::vector<torch::Tensor> gradients;
-  for (const auto& parameter : parameters_)
-    gradients.push_back(parameter.grad().defined() ? parameter.grad() : (parameter.mutable_grad() = torch::zeros_like(parameter)));
-  distributed_->AllReduceMean(gradients);
+  reducer_->Prepare();
+  loss.backward();  // the gradient buckets' all-reduces start as they fill
+  reducer_->Finish();
   optimizer_->step();
-  // Running statistics drift apart per rank; rank 0's are the model's.
-  distributed_->Broadcast(buffers_);
   checkpoint_due_ = CheckpointAfterStep();
   ++step_;
 }
 
 void TrainingSession::FinishStep(bool force_checkpoint) {
-  if (checkpoint_due_ || force_checkpoint) Checkpoint();
+  if (checkpoint_due_ || force_checkpoint) {
+    SyncBuffers();  // every rank, so a resumed run's ranks hold what these hold
+    Checkpoint();
+  }
   checkpoint_due_ = false;
 }
+
+void TrainingSession::SyncBuffers() { distributed_->Broadcast(buffers_); }
 
 void TrainingSession::Checkpoint() {
   if (!is_main()) return;
@@ -141,13 +129,17 @@ void TrainingSession::Checkpoint() {
 }
 
 double TrainingSession::MeanOverRanks(double value) {
-  if (distributed_->world() == 1) return value;
-  torch::Tensor tensor = torch::tensor({value}, torch::dtype(torch::kDouble)).to(device_);
-  distributed_->AllReduceSum(tensor);
-  return tensor.item<double>() / distributed_->world();
+  return MeanOverRanks(torch::tensor({value}, torch::dtype(torch::kDouble)));
+}
+
+double TrainingSession::MeanOverRanks(const torch::Tensor& value) {
+  torch::Tensor sum = value.detach().to(device_, torch::kDouble).reshape({1});
+  distributed_->AllReduceSum(sum);
+  return sum.item<double>() / distributed_->world();
 }
 
 std::string TrainingSession::Finish(const std::string& stage) {
+  SyncBuffers();
   Sha256 digest;
   std::vector<torch::Tensor> state = model_->parameters();
   for (const auto& buffer : model_->buffers()) state.push_back(buffer);

@@ -14,22 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "model/autocast.h"
 #include "model/distributed.h"
+#include "model/gradient_reducer.h"
 #include "model/metrics_log.h"
 #include "model/training_config.h"
 #include "pipeline/base/config.h"
 
 namespace jsqa {
-
-// Enables CUDA autocast to bfloat16 for its lifetime (runtime.mixed_precision).
-class AutocastScope {
- public:
-  explicit AutocastScope(bool enabled);
-  ~AutocastScope();
-
- private:
-  bool enabled_;
-};
 
 class TrainingSession {
  public:
@@ -56,9 +48,15 @@ class TrainingSession {
   nlohmann::json& progress() { return progress_; }
 
   // One optimisation step on loss (this rank's part of the global mean):
-  // backward, mean gradient over ranks, optimizer step at the scheduled
-  // learning rate, batch-norm statistics from rank 0.
+  // backward with the mean gradient over ranks all-reduced in buckets as it
+  // runs, then the optimizer step at the scheduled learning rate. No host
+  // synchronisation: the caller reads the loss when it logs.
   void Step(const torch::Tensor& loss);
+  // Rank 0's batch-norm statistics to every rank. Training in train() mode
+  // never reads them (batch norm uses the batch's own), so they may drift
+  // apart per rank between the points that do read them: validation (call
+  // this first), checkpoints and the end (FinishStep and Finish call it).
+  void SyncBuffers();
   // Whether the coming step ends with a checkpoint (the same on every rank),
   // so that state for it is gathered only then.
   bool CheckpointAfterStep() const;
@@ -69,8 +67,10 @@ class TrainingSession {
   void FinishStep(bool force_checkpoint = false);
   double learning_rate() const;
   MetricsLog& metrics() { return *metrics_; }
-  // Mean of a per-rank scalar over the ranks.
+  // Mean of a per-rank scalar over the ranks (a collective: every rank
+  // calls it at the same point). The tensor form reads the device once.
   double MeanOverRanks(double value);
+  double MeanOverRanks(const torch::Tensor& value);
   // Ends training on every rank: logs the SHA-256 of the model's parameters
   // and buffers ("<stage>: rank R of N ends with model sha256 ..."; equal
   // digests show the ranks ended with identical models), waits for the
@@ -88,6 +88,7 @@ class TrainingSession {
   torch::nn::Module* model_ = nullptr;
   std::vector<torch::Tensor> parameters_, buffers_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  std::unique_ptr<GradientReducer> reducer_;
   std::unique_ptr<MetricsLog> metrics_;
   int64_t step_ = 0, total_steps_ = 0;
   bool checkpoint_due_ = false;  // set by Step, done by FinishStep

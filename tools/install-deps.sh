@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages jsqa-pipeline builds, tests and demos with.
 # Idempotent: does nothing (and prints nothing) when every package is present.
+#
+#   tools/install-deps.sh torch-wheel VENV VERSION
+# also puts PyTorch's own libtorch VERSION (the CUDA wheel from PyPI, which
+# Debian lacks) into the virtual environment VENV, once: `make torch2`
+# builds and tests against it beside Debian's 1.13.
 set -euo pipefail
 
 packages=(
@@ -12,9 +17,22 @@ packages=(
   googletest libgtest-dev
   clang libclang-rt-dev llvm
   pocketsphinx-testdata alsa-utils
-  python3-h5py python3-numpy python3-torch
+  python3-h5py python3-numpy python3-torch python3-venv
   slurmctld slurmd slurm-client munge
 )
+
+install_torch_wheel() {
+  local venv=$1 version=$2
+  local python="$venv/bin/python"
+  if [ -x "$python" ] && [ "$("$python" -c 'import torch; print(torch.__version__.split("+")[0])' 2>/dev/null)" = "$version" ]; then
+    return 0
+  fi
+  echo "install-deps: installing torch==$version (PyPI, CUDA wheel) into $venv" >&2
+  rm -rf "$venv"
+  # The venv's python is the one on PATH (Debian's, or the machine's own).
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "torch==$version"
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,11 +40,15 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-echo "install-deps: installing ${missing[*]}" >&2
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ "${1:-}" = torch-wheel ]; then
+  install_torch_wheel "$2" "$3"
+fi

@@ -4,15 +4,22 @@
 // and SLURM's variables, and the model file read by Python's torch.jit.load.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "pipeline/base/error.h"
+#include "model/autocast.h"
 #include "model/checkpoint.h"
+#include "model/distributed.h"
 #include "pipeline/run/distributed_env.h"
 #include "model/jsqa_models.h"
+#include "model/loss_window.h"
+#include "model/prefetcher.h"
 #include "model/metrics_log.h"
 #include "model/mos_predictor.h"
 #include "pipeline/base/sha256.h"
@@ -67,7 +74,7 @@ TEST(Checkpoint, RoundTripRestoresModelOptimizerStepAndRng) {
   torch::manual_seed(99);  // a different initialisation, overwritten by the load
   MosModel restored(TinyEncoder());
   torch::optim::Adam restored_optimizer(restored->parameters(), torch::optim::AdamOptions(1e-3));
-  const CheckpointState loaded = LoadCheckpoint(path, *restored, restored_optimizer);
+  const CheckpointState loaded = LoadCheckpoint(path, *restored, restored_optimizer, torch::kCPU);
   EXPECT_EQ(loaded.step, 1);
   EXPECT_EQ(loaded.config, state.config);
   EXPECT_EQ(loaded.progress["epoch"], 3);
@@ -106,13 +113,142 @@ TEST(Checkpoint, AnotherModelsCheckpointIsAClearError) {
   MosModel other(wider);
   torch::optim::SGD other_optimizer(other->parameters(), torch::optim::SGDOptions(0.1));
   try {
-    LoadCheckpoint(path, *other, other_optimizer);
+    LoadCheckpoint(path, *other, other_optimizer, torch::kCPU);
     FAIL() << "loaded a checkpoint of another shape";
   } catch (const Error& error) {
     EXPECT_NE(std::string(error.what()).find(path), std::string::npos) << error.what();
   }
   testing::WriteBytes(dir / "garbage.pt", "not a zip archive");
-  EXPECT_THROW(LoadCheckpoint(dir / "garbage.pt", *model, optimizer), Error);
+  EXPECT_THROW(LoadCheckpoint(dir / "garbage.pt", *model, optimizer, torch::kCPU), Error);
+}
+
+// Rewrites a torch archive so that every tensor's storage says it was
+// saved on cuda:0, as rank 0 of a GPU job writes them (a CPU machine cannot
+// save one itself). In the archive's pickles a storage's location is the
+// string "cpu" (BINUNICODE: 'X', 4-byte length, bytes).
+void MarkSavedOnCuda0(const std::string& path) {
+  const std::string script =
+      "import sys, zipfile\n"
+      "src = sys.argv[1]; dst = src + '.cuda'\n"
+      "with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, 'w', zipfile.ZIP_STORED) as zout:\n"
+      "    n = 0\n"
+      "    for info in zin.infolist():\n"
+      "        data = zin.read(info)\n"
+      "        if info.filename.endswith('.pkl'):\n"
+      "            n += data.count(b'X\\x03\\x00\\x00\\x00cpu')\n"
+      "            data = data.replace(b'X\\x03\\x00\\x00\\x00cpu', b'X\\x06\\x00\\x00\\x00cuda:0')\n"
+      "        zout.writestr(info.filename, data)\n"
+      "assert n > 0, 'no storage locations found'\n";
+  const std::string script_path = path + ".py";
+  testing::WriteBytes(script_path, script);
+  std::string output;
+  ASSERT_EQ(testing::RunCommand("python3 " + script_path + " " + path + " && mv " + path + ".cuda " + path, &output), 0)
+      << output;
+}
+
+// A checkpoint or model file saved on a GPU (rank 0's cuda:0) loads onto
+// the loading process's own device: here a CPU-only build.
+TEST(Checkpoint, SavedOnAGpuLoadsOntoThisProcesssDevice) {
+  TempDir dir;
+  torch::manual_seed(1);
+  MosModel model(TinyEncoder());
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+  TrainStep(model, optimizer);
+  const std::string checkpoint = CheckpointPath(dir.path().string(), 1);
+  SaveCheckpoint(checkpoint, *model, optimizer, CheckpointState{1, "", {}});
+  const std::string model_file = dir / "model.pt";
+  SaveMosModelFile(model_file, model, TinyEncoder());
+  MarkSavedOnCuda0(checkpoint);
+  MarkSavedOnCuda0(model_file);
+
+  MosModel restored(TinyEncoder());
+  torch::optim::Adam restored_optimizer(restored->parameters(), torch::optim::AdamOptions(1e-3));
+  LoadCheckpoint(checkpoint, *restored, restored_optimizer, torch::kCPU);
+  ExpectSameState(*model, *restored);
+  for (const auto& tensor : State(*restored)) EXPECT_TRUE(tensor.device().is_cpu());
+  // Adam's moments came back on the parameters' device: the next step runs.
+  TrainStep(model, optimizer);
+  TrainStep(restored, restored_optimizer);
+  ExpectSameState(*model, *restored);
+
+  MosModel loaded = LoadMosModelFile(model_file, torch::kCPU);
+  MosModel saved_state(TinyEncoder());
+  LoadCheckpoint(checkpoint, *saved_state, restored_optimizer, torch::kCPU);
+  ExpectSameState(*loaded, *saved_state);
+}
+
+// The MOS head runs in float32 under autocast: in bfloat16 its 1 + 4·sigmoid
+// would round scores to steps of 1/64 to 1/32. Shown with CPU autocast,
+// which rounds as CUDA's does.
+TEST(MosModel, HeadRunsInFloat32UnderAutocast) {
+  torch::manual_seed(3);
+  MosModel model(TinyEncoder());
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const torch::Tensor input = torch::randn({16, 1600});
+  torch::Tensor embedding, scores;
+  {
+    AutocastScope autocast(torch::kCPU, true);
+    embedding = model->encoder(input);
+    scores = model(input);
+  }
+  EXPECT_EQ(embedding.scalar_type(), torch::kBFloat16);  // autocast was on for the encoder
+  EXPECT_EQ(scores.scalar_type(), torch::kFloat);
+  EXPECT_TRUE(torch::equal(scores, model->head(embedding.to(torch::kFloat))));
+}
+
+TEST(Device, AnExplicitGpuForSeveralRanksOfANodeIsRefused) {
+  EXPECT_TRUE(ResolveDevice("cpu", 3).is_cpu());
+  try {
+    ResolveDevice("cuda:1", 1);
+    FAIL() << "local rank 1 was given cuda:1, which rank 0 of its node would share";
+  } catch (const UsageError& error) {
+    EXPECT_NE(std::string(error.what()).find("runtime.device = cuda:1 with several ranks on this node (this one is "
+                                             "local rank 1): every rank would use that one GPU"),
+              std::string::npos)
+        << error.what();
+  }
+  if (!torch::cuda::is_available()) {
+    EXPECT_THROW(ResolveDevice("cuda", 0), UsageError);
+    EXPECT_THROW(ResolveDevice("cuda:0", 0), UsageError);
+  }
+}
+
+// The training loop reads the loss once per metrics row, not per step:
+// LossWindow::Add never reads a value. Meta tensors have shapes and no
+// values (reading one throws), so adding them shows it on a CPU.
+TEST(LossWindow, AddingStepsNeverReadsTheLoss) {
+  LossWindow window;
+  for (int step = 0; step < 5; ++step) window.Add(torch::empty({}, torch::device(torch::kMeta)));
+  EXPECT_EQ(window.steps(), 5);
+  const torch::Tensor mean = window.TakeMean();
+  EXPECT_TRUE(mean.is_meta());
+  EXPECT_EQ(window.steps(), 0);
+  for (float loss : {1.0f, 2.0f, 6.0f}) window.Add(torch::tensor(loss));
+  EXPECT_FLOAT_EQ(window.TakeMean().item<float>(), 3.0f);
+}
+
+TEST(Prefetcher, HandsOverInOrderAheadOfTheConsumerAndRethrows) {
+  std::atomic<int> produced{0};
+  Prefetcher<int> numbers(
+      [&] {
+        const int n = produced++;
+        if (n == 4) throw Error("source ended");
+        return n;
+      },
+      /*depth=*/2);
+  for (int expected = 0; expected < 4; ++expected) EXPECT_EQ(numbers.Next(), expected);
+  try {
+    numbers.Next();
+    FAIL() << "the producer's error was not rethrown";
+  } catch (const Error& error) {
+    EXPECT_STREQ(error.what(), "source ended");
+  }
+  // Never more than depth ahead of what was taken.
+  Prefetcher<int> ahead([&] { return produced++; }, /*depth=*/2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const int before = produced.load();
+  EXPECT_EQ(ahead.Next(), before - 2);
 }
 
 TEST(MetricsLog, ResumingKeepsRowsUpToTheCheckpointStep) {

@@ -9,7 +9,13 @@
 //     median step time counts, so a neighbour's load hits both alike;
 //   - the data-wait fraction of the real pretraining loop (RunPretraining,
 //     small model) reading shards vs synthesising pairs on the fly.
+//   With --device cuda[:N] (a CUDA libtorch, README "Building on a GPU
+//   cluster") the step and the pretraining loop run on that GPU, in
+//   bfloat16 autocast with --bf16, and the Python comparison is left out
+//   (Debian's python3-torch is CPU-only): the GPU figures behind the
+//   README's wall-time table.
 // Usage: train_bench [--default-steps N] [--small-steps N] [--data-steps N] [--no-python]
+//                    [--device cpu|cuda[:N]] [--bf16]
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +37,8 @@
 
 #include <torch/torch.h>
 
+#include "model/autocast.h"
+#include "model/distributed.h"
 #include "model/jsqa_models.h"
 #include "model/nt_xent.h"
 #include "model/pretrain.h"
@@ -90,16 +98,24 @@ struct StepTimes {
 // [2B, samples] through the PretrainModel, NT-Xent, backward, Adam.
 class CppStep {
  public:
-  explicit CppStep(const ModelSpec& spec) : batch_(spec.batch), model_(SeededConfig(spec)) {
+  CppStep(const ModelSpec& spec, const torch::Device& device, bool bf16)
+      : batch_(spec.batch), device_(device), bf16_(bf16), model_(SeededConfig(spec)) {
+    model_->to(device_);
     model_->train();
     optimizer_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(1e-4));
     const int64_t samples = static_cast<int64_t>(std::lround(kSegmentSeconds * kSampleRate));
-    waveforms_ = torch::rand({2 * batch_, samples}) * 2 - 1;  // both views, in [-1, 1]
+    waveforms_ = (torch::rand({2 * batch_, samples}) * 2 - 1).to(device_);  // both views, in [-1, 1]
   }
 
+  // Wall time of one step; loss.item() waits for the device to finish it.
   double Run() {
     const double start = WallSeconds();
-    const torch::Tensor z = model_(waveforms_);
+    torch::Tensor z;
+    {
+      AutocastScope autocast(device_, bf16_);
+      z = model_(waveforms_);
+    }
+    z = z.to(torch::kFloat);
     const torch::Tensor loss = NtXentLoss(z.narrow(0, 0, batch_), z.narrow(0, batch_, batch_), kTemperature);
     optimizer_->zero_grad();
     loss.backward();
@@ -123,6 +139,8 @@ class CppStep {
   }
 
   const int64_t batch_;
+  const torch::Device device_;
+  const bool bf16_;
   PretrainModel model_;
   std::unique_ptr<torch::optim::Adam> optimizer_;
   torch::Tensor waveforms_;
@@ -265,6 +283,12 @@ double PredictPeakRssMiB(const std::string& model, const std::string& folder) {
   return usage.ru_maxrss / 1024.0;
 }
 
+std::string StringFlag(int argc, char** argv, const char* name, const std::string& fallback) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
+  return fallback;
+}
+
 bool HasFlag(int argc, char** argv, const char* name) {
   for (int i = 1; i < argc; ++i)
     if (std::strcmp(argv[i], name) == 0) return true;
@@ -279,20 +303,26 @@ int main(int argc, char** argv) {
   const int default_steps = IntFlag(argc, argv, "--default-steps", 5);
   const int small_steps = IntFlag(argc, argv, "--small-steps", 20);
   const int data_steps = IntFlag(argc, argv, "--data-steps", 20);
+  const std::string device_name = StringFlag(argc, argv, "--device", "cpu");
+  const bool bf16 = HasFlag(argc, argv, "--bf16");
+  const torch::Device device = ResolveDevice(device_name, 0);
   torch::set_num_threads(kThreads);
-  std::printf("train_bench: libtorch %d.%d.%d on CPU, %d threads; a segment = one %.0f s mixture at %lld Hz\n",
-              TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR, TORCH_VERSION_PATCH, torch::get_num_threads(),
-              kSegmentSeconds, static_cast<long long>(kSampleRate));
+  std::printf("train_bench: libtorch %d.%d.%d on %s%s, %d CPU threads; a segment = one %.0f s mixture at %lld Hz\n",
+              TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR, TORCH_VERSION_PATCH, device.str().c_str(),
+              bf16 && device.is_cuda() ? " (bf16 autocast)" : "", torch::get_num_threads(), kSegmentSeconds,
+              static_cast<long long>(kSampleRate));
 
   // 1-2. Throughput of the step, C++ and Python, one model after the other.
-  const std::string python_missing = HasFlag(argc, argv, "--no-python") ? "--no-python given" : PythonTorchMissing();
+  const std::string python_missing = HasFlag(argc, argv, "--no-python") ? "--no-python given"
+                                     : device.is_cuda() ? "on CUDA: Debian's python3-torch is CPU-only"
+                                                        : PythonTorchMissing();
   const std::vector<ModelSpec> specs = {
       {"default", ModelConfig().channels, ModelConfig().strides, 256, 4, default_steps},
       {"small", "16,16,32,32,64,64,128,128", "2,2,2,2,2,2,2,2", 64, 8, small_steps},
   };
   std::map<std::string, double> ratios;
   for (const ModelSpec& spec : specs) {
-    CppStep cpp(spec);
+    CppStep cpp(spec, device, bf16 && device.is_cuda());
     for (int i = 0; i < kWarmupSteps; ++i) cpp.Run();
     std::unique_ptr<PythonStep> python;
     if (python_missing.empty()) {
@@ -350,6 +380,8 @@ int main(int argc, char** argv) {
       "pretrain.log_every=5",
       "pretrain.checkpoint_every=1000000",
       "runtime.threads=" + std::to_string(kThreads),
+      "runtime.device=" + device_name,
+      std::string("runtime.mixed_precision=") + (bf16 ? "bf16" : "off"),
       "pretrain.shards=" + (work / "shards").string(),
   };
   auto make_config = [&](const std::string& source) {
