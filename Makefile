@@ -76,10 +76,12 @@ torch2: deps
 
 torch2-build:
 	@bash tools/install-deps.sh torch-wheel $(TORCH2_BUILD)/venv $(TORCH2_VERSION)
-	@cmake -S . -B $(TORCH2_BUILD) -G Ninja $(CMAKE_FLAGS) \
-	  -DCMAKE_PREFIX_PATH="$$($(TORCH2_BUILD)/venv/bin/python -c 'import torch, os; print(os.path.dirname(torch.__file__))');$$($(TORCH2_BUILD)/venv/bin/python -c 'import torch.utils; print(torch.utils.cmake_prefix_path)')" \
-	  | grep "jsqa: libtorch"
+	@root=$$($(TORCH2_BUILD)/venv/bin/python -c 'import torch, os; print(os.path.dirname(torch.__file__))' 2>/dev/null) && \
+	  cmake -S . -B $(TORCH2_BUILD) -G Ninja $(CMAKE_FLAGS) -DCMAKE_PREFIX_PATH="$$root;$$root/share/cmake" \
+	    > $(TORCH2_BUILD)/configure.log 2>&1 || { cat $(TORCH2_BUILD)/configure.log; exit 1; }
+	@grep "jsqa: libtorch" $(TORCH2_BUILD)/configure.log
 	@cmake --build $(TORCH2_BUILD) -j $(JOBS) --target jsqa-pipeline model_tests tools_tests
+	@echo "jsqa-pipeline linked against:" && ldd $(TORCH2_BUILD)/jsqa-pipeline | grep -E "libtorch|libc10|libcudart|libnccl" | sed 's/ (0x.*//'
 	$(TORCH2_BUILD)/tests/model_tests --gtest_brief=1
 	$(TORCH2_BUILD)/tests/tools_tests --gtest_brief=1 --gtest_filter='TrainingCliTest.*:SweepCli.*'
 

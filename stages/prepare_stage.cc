@@ -1,7 +1,6 @@
 #include "stages/prepare_stage.h"
 
 #include <filesystem>
-#include <iomanip>
 #include <map>
 
 #include "pipeline/base/error.h"
@@ -10,6 +9,7 @@
 #include "pipeline/corpus/corpus_listing.h"
 #include "pipeline/corpus/item_manifest.h"
 #include "pipeline/base/logging.h"
+#include "pipeline/base/progress.h"
 #include "pipeline/base/skip_reason.h"
 
 namespace jsqa {
@@ -59,9 +59,9 @@ void PrepareStage::Run(StageContext& context) const {
     WriteItemManifest((fs::path(context.out_dir) / (name + ".tsv")).string(), index.items);
     if (HasSources(kind, corpus))
       JSQA_LOG(kInfo) << "prepare " << name << ": " << index.items.size() << " files, "
-                      << std::fixed << std::setprecision(2) << index.seconds / 60.0 << " min, " << index.skipped.size() << " skipped";
+                      << FormatSeconds(index.seconds) << " of audio, " << index.skipped.size() << " skipped";
     context.summary[name] = {{"files", index.items.size()},
-                             {"hours", index.seconds / 3600.0},
+                             {"audio_seconds", index.seconds},
                              {"skipped", index.skipped.size()},
                              {"skipped_by_reason", by_reason}};
   }

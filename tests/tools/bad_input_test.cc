@@ -483,6 +483,13 @@ TEST_F(BadInputNisqaTest, BadRowsAreSkippedWithTheirLineAndTheRestIndexed) {
   EXPECT_EQ(skipped.size(), 6u) << ReadBytes(dir_ / "run/prepare/skipped.tsv");
   const nlohmann::json summary = ReadJsonFile(dir_ / "run/prepare/summary.json");
   EXPECT_EQ(summary.at("nisqa").at("skipped").get<int>(), 6);
+  // inspect counts skipped.tsv per code before listing it.
+  const Outcome inspect = Jsqa(dir_, "inspect " + (dir_ / "run/prepare/skipped.tsv"));
+  ASSERT_EQ(inspect.code, 0) << Describe(inspect);
+  EXPECT_NE(inspect.out.find("skipped inputs, 6 in all\n  code          count\n  bad_mos       3\n"
+                             "  missing_file  1\n  outside_root  2\n"),
+            std::string::npos)
+      << Describe(inspect);
 
   // corpus.nisqa_allow_outside_root = true: rows 9 and 10 are kept.
   const Outcome loose = Jsqa(dir_, "run " + WriteConfig(root) + " --run-dir " + (dir_ / "run") +
