@@ -95,6 +95,7 @@ void Distributed::AllReduceSum(torch::Tensor& tensor) {
 
 void Distributed::StartAllReduce(const torch::Tensor& tensor) {
   if (!group_) return;
+  ++all_reduces_started_;
   std::vector<torch::Tensor> one{tensor};
   auto work = group_->group->allreduce(one);
   std::lock_guard<std::mutex> lock(group_->pending_mutex);

@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -32,6 +33,8 @@ class Distributed {
   // one started. Thread-safe: autograd's hooks may start them.
   void StartAllReduce(const torch::Tensor& tensor);
   void WaitAllReduces();
+  // How many StartAllReduce calls so far (tests show they overlap backward).
+  int64_t all_reduces_started() const { return all_reduces_started_.load(); }
   // Rank 0's values everywhere (parameters at start, batch-norm statistics).
   void Broadcast(const std::vector<torch::Tensor>& tensors);
   // [n, D] from every rank → [world·n, D] in rank order, differentiable: the
@@ -43,6 +46,7 @@ class Distributed {
   struct Group;
   DistributedEnv env_;
   std::unique_ptr<Group> group_;
+  std::atomic<int64_t> all_reduces_started_{0};
 };
 
 // The device of this process, made CUDA's current device: cpu, or cuda[:N]

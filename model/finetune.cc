@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <future>
+#include <iomanip>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -211,8 +212,8 @@ nlohmann::json RunFinetuning(const Config& config, const std::string& out_dir, c
       }
       progress_state["last_validation"] = MetricsJson(metrics);
       if (session.is_main()) {
-        JSQA_LOG(kInfo) << "finetune: epoch " << epoch << " validation RMSE " << FormatDouble(metrics.rmse) << ", PCC "
-                        << FormatDouble(metrics.pcc) << (best ? " (best so far)" : "");
+        JSQA_LOG(kInfo) << "finetune: epoch " << epoch << std::setprecision(4) << " validation RMSE " << metrics.rmse
+                        << ", PCC " << metrics.pcc << (best ? " (best so far)" : "");
         if (best && settings.select == FinetuneConfig::Select::kBest) SaveMosModelFile(model_path, model, encoder_options);
       }
     }

@@ -15,6 +15,7 @@
 #include "pipeline/base/logging.h"
 #include "pipeline/base/sha256.h"
 #include "pipeline/reports/plot.h"
+#include "pipeline/run/run_index.h"
 #include "pipeline/base/text_files.h"
 #include "stages/builtin_stages.h"
 
@@ -391,6 +392,10 @@ int RunSweepPoints(const SweepOptions& options, const SweepPlan& plan, std::opti
 }
 
 std::string CollectSweep(const SweepOptions& options, const SweepPlan& plan) {
+  // The points' stage folders join the run folder's index here, once: the
+  // points themselves leave the run's links alone, and points running as
+  // separate jobs would race on the file.
+  WriteRunIndex(options.run_dir);
   std::vector<std::string> dbs;
   std::vector<PointResult> results;
   for (const SweepPoint& point : plan.points) results.push_back(ReadPointResult(options, point, dbs));

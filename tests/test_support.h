@@ -40,6 +40,9 @@ std::string JsqaExecutable();
 // The repository root (for shipped configs and models).
 std::string SourceDir();
 
+// A TCP port on loopback nobody listens on now (the kernel's pick for port 0).
+int FreePort();
+
 // Runs a shell command; returns its exit status and fills output (stdout and
 // stderr together) when given.
 int RunCommand(const std::string& command, std::string* output = nullptr);

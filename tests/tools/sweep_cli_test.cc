@@ -112,6 +112,13 @@ TEST(SweepCli, TwoSweepsInOneRunFolderKeepTheirOwnResultsAndTheRunsLinks) {
   EXPECT_EQ(fs::read_symlink(dir / "run/synth"), synth_link);
   EXPECT_EQ(testing::ReadBytes(dir / "run/config.ini"), run_config);
 
+  // stages.tsv indexes the sweeps' folders too: synth for Δ 3 (the run),
+  // 1 and 2, and seeds 5, 6 and 7.
+  const std::string index = testing::ReadBytes(dir / "run/stages.tsv");
+  size_t synth_rows = 0;
+  for (size_t at = index.find("\nsynth\t"); at != std::string::npos; at = index.find("\nsynth\t", at + 1)) ++synth_rows;
+  EXPECT_EQ(synth_rows, 6u) << index;
+
   // inspect tells the run's folders and its sweeps apart, without JSON.
   // Table rows are compared as their words (columns are padded).
   const auto row_of = [](const std::string& text, const std::string& first_word) {

@@ -3,8 +3,6 @@
 // variables, and through srun on a local SLURM), resume after SIGKILL,
 // fine-tuning, evaluation and predict.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,21 +21,9 @@
 namespace jsqa {
 namespace {
 namespace fs = std::filesystem;
+using testing::FreePort;
 using testing::JsqaExecutable;
 using testing::RunCommand;
-
-// A TCP port nobody listens on now (the kernel's pick for port 0).
-int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  socklen_t size = sizeof(address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 // The "model sha256" each rank logs at the end, in order of appearance.
 std::vector<std::string> ModelDigests(const std::string& log) {
