@@ -172,9 +172,12 @@ torch::Device ResolveDevice(const std::string& device, int local_rank) {
                      "(each rank takes the GPU of its local rank)");
   if (!torch::cuda::is_available())
     throw UsageError("runtime.device = " + device + ": this libtorch has no CUDA device; allowed here: cpu");
-  const torch::Device chosen =
-      device == "cuda" ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(local_rank)) : torch::Device(device);
   const int64_t visible = static_cast<int64_t>(torch::cuda::device_count());
+  // A rank that sees one GPU (srun --gpus-per-task=1 sets each task's
+  // CUDA_VISIBLE_DEVICES) uses it; one that sees the node's uses its local rank's.
+  const int64_t index = visible == 1 ? 0 : local_rank;
+  const torch::Device chosen =
+      device == "cuda" ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index)) : torch::Device(device);
   if (chosen.index() >= visible)
     throw UsageError("runtime.device = " + device + ": GPU " + std::to_string(chosen.index()) + " wanted (local rank " +
                      std::to_string(local_rank) + "), " + std::to_string(visible) +
