@@ -1,0 +1,123 @@
+// ITU-T P.56 method B active speech level: hand-computed cases, the
+// Recommendation's worked properties, and real speech.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "augment/active_speech_level.h"
+#include "augment/audio_io.h"
+#include "augment/mix.h"
+#include "tests/test_support.h"
+
+namespace jsqa {
+namespace {
+
+constexpr int kRate = 16000;
+constexpr double kPi = 3.14159265358979323846;
+
+std::vector<float> Tone(double amplitude, double seconds, double hz = 1000.0) {
+  std::vector<float> x(static_cast<size_t>(seconds * kRate));
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(amplitude * std::sin(2 * kPi * hz * i / kRate));
+  return x;
+}
+
+std::vector<float> Concat(std::vector<float> a, const std::vector<float>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// A square wave of amplitude 0.5 is active throughout: its active level is
+// its RMS, 20·log10(0.5) = −6.02 dBov, and so is its long-term level.
+TEST(ActiveSpeechLevel, SquareWaveIsActiveThroughoutAtItsRms) {
+  std::vector<float> square(10 * kRate);
+  for (size_t i = 0; i < square.size(); ++i) square[i] = (i / 8) % 2 ? 0.5f : -0.5f;  // 1 kHz
+  const ActiveSpeechLevel level = MeasureActiveSpeechLevel(square, kRate);
+  EXPECT_NEAR(level.long_term_db, 20 * std::log10(0.5), 1e-9);
+  // Only the envelope's first ~22 ms (rising to the thresholds; nothing
+  // before the first sample counts as active) are not active.
+  EXPECT_NEAR(level.level_db, 20 * std::log10(0.5), 0.01);
+  EXPECT_GT(level.activity, 0.997);
+}
+
+// A tone's level: a sine of amplitude A is at 20·log10(A/√2) dBov (a
+// full-scale sine at −3.01 dBov).
+TEST(ActiveSpeechLevel, ATonesLevelIsItsRms) {
+  for (double amplitude : {1.0, 0.1, 0.01}) {
+    const ActiveSpeechLevel level = MeasureActiveSpeechLevel(Tone(amplitude, 5.0), kRate);
+    // 5 s of tone: its first ~23 ms (the envelope's rise) are not active,
+    // which puts the level 0.02 dB above the RMS.
+    EXPECT_NEAR(level.level_db, 20 * std::log10(amplitude / std::sqrt(2.0)), 0.03) << amplitude;
+  }
+}
+
+// Half the time silent (pauses far longer than the 0.2 s hangover): the
+// active level stays the tone's, the long-term level falls by 3 dB, less
+// what the hangover and the envelope's decay add to the active time.
+TEST(ActiveSpeechLevel, FiftyPercentPausesPutTheActiveLevelAbout3dBAboveTheLongTerm) {
+  std::vector<float> signal;
+  for (int burst = 0; burst < 5; ++burst) signal = Concat(Concat(signal, Tone(0.3, 4.0)), std::vector<float>(4 * kRate));
+  const ActiveSpeechLevel level = MeasureActiveSpeechLevel(signal, kRate);
+  const double tone_db = 20 * std::log10(0.3 / std::sqrt(2.0));
+  EXPECT_NEAR(level.long_term_db, tone_db - 3.0103, 0.01);
+  // 4 s bursts, each active about 0.2 s longer (hangover) plus the decay.
+  EXPECT_GT(level.activity, 0.5);
+  EXPECT_LT(level.activity, 0.56);
+  EXPECT_NEAR(level.level_db - level.long_term_db, 10 * std::log10(1 / level.activity), 1e-9);
+  EXPECT_GT(level.level_db - level.long_term_db, 2.5);
+  EXPECT_LT(level.level_db - level.long_term_db, 3.0103);
+  EXPECT_NEAR(level.level_db, tone_db, 0.5);
+}
+
+// Scaling by 2^k moves every threshold crossing by exactly one threshold
+// step per factor 2: the level moves by 20·log10(2^k), the activity not at all.
+TEST(ActiveSpeechLevel, ScalingShiftsTheLevelAndKeepsTheActivity) {
+  std::mt19937 random(7);
+  std::normal_distribution<float> normal(0.0f, 0.05f);
+  std::vector<float> speechlike;
+  for (int burst = 0; burst < 8; ++burst) {
+    for (int i = 0; i < kRate / 2; ++i) speechlike.push_back(normal(random));
+    speechlike.insert(speechlike.end(), kRate / 2, 0.0f);
+  }
+  const ActiveSpeechLevel base = MeasureActiveSpeechLevel(speechlike, kRate);
+  std::vector<float> louder = speechlike;
+  for (float& x : louder) x *= 4.0f;
+  const ActiveSpeechLevel scaled = MeasureActiveSpeechLevel(louder, kRate);
+  EXPECT_NEAR(scaled.level_db - base.level_db, 20 * std::log10(4.0), 1e-6);
+  EXPECT_NEAR(scaled.activity, base.activity, 1e-9);
+}
+
+// Silence, and 16-bit dither alone (−1, 0, +1 LSB alike: RMS √(2/3) LSB,
+// −92.06 dBov): nothing is active, so a level rule has nothing to normalise.
+TEST(ActiveSpeechLevel, SilenceAndDitherHaveNoActivity) {
+  const ActiveSpeechLevel silence = MeasureActiveSpeechLevel(std::vector<float>(4 * kRate), kRate);
+  EXPECT_EQ(silence.activity, 0.0);
+  EXPECT_TRUE(std::isinf(silence.level_db));
+  std::mt19937 random(3);
+  std::vector<float> dither(4 * kRate);
+  for (float& x : dither) x = static_cast<float>(static_cast<int>(random() % 3) - 1) / 32768.0f;
+  const ActiveSpeechLevel level = MeasureActiveSpeechLevel(dither, kRate);
+  EXPECT_EQ(level.activity, 0.0);
+  EXPECT_TRUE(std::isinf(level.level_db));
+  EXPECT_NEAR(level.long_term_db, 20 * std::log10(std::sqrt(2.0 / 3.0) / 32768), 0.05);
+}
+
+// 3 s of leading silence then 1 s of speech: the active level is the
+// speech's own, the activity about a quarter.
+TEST(ActiveSpeechLevel, LeadingSilenceLowersTheActivityNotTheLevel) {
+  const Audio audio = ReadAudio(testing::LibrivoxClips().at(0));
+  std::vector<float> speech(audio.samples.begin(), audio.samples.begin() + std::min<size_t>(audio.samples.size(), audio.sample_rate));
+  const ActiveSpeechLevel alone = MeasureActiveSpeechLevel(speech, audio.sample_rate);
+  const ActiveSpeechLevel late =
+      MeasureActiveSpeechLevel(Concat(std::vector<float>(3 * audio.sample_rate), speech), audio.sample_rate);
+  ASSERT_TRUE(alone.any_activity());
+  EXPECT_NEAR(late.level_db, alone.level_db, 0.01);
+  EXPECT_NEAR(late.activity, alone.activity / 4, 0.01);
+  // Real speech: active level above its long-term level, activity below 1.
+  EXPECT_GT(alone.level_db, alone.long_term_db);
+  EXPECT_LT(alone.activity, 1.0);
+}
+
+}  // namespace
+}  // namespace jsqa
