@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "augment/active_speech_level.h"
 #include "pipeline/base/error.h"
 
 namespace jsqa {
@@ -23,15 +24,28 @@ MixResult MixUnscaled(const std::vector<float>& clean, const std::vector<float>&
   return MixAtSnr(clean, noise, mix);
 }
 
+// The linear gain that brings mixture to the level rule's target.
+double LevelGain(const std::vector<float>& mixture, const JndMixArgs& args) {
+  switch (args.level_rule) {
+    case LevelRule::kRms:
+      return std::pow(10.0, (args.target_dbfs - RmsDbfs(mixture)) / 20.0);
+    case LevelRule::kActiveSpeech: {
+      const ActiveSpeechLevel level = MeasureActiveSpeechLevel(mixture, args.sample_rate);
+      JSQA_CHECK(level.any_activity(), "mixture has no active speech (ITU-T P.56)");
+      return std::pow(10.0, (args.target_level_db - level.level_db) / 20.0);
+    }
+  }
+  throw Error("unknown level rule");
+}
+
 }  // namespace
 
 void MixJndPair(const std::vector<float>& clean, const std::vector<float>& noise, double snr_a_db,
                 double snr_b_db, const JndMixArgs& args, JndPair& pair) {
   MixResult a = MixUnscaled(clean, noise, snr_a_db, args);
   MixResult b = MixUnscaled(clean, noise, snr_b_db, args);
-  const double target_rms = std::pow(10.0, args.target_dbfs / 20.0);
-  double gain_a = target_rms / std::pow(10.0, RmsDbfs(a.mixture) / 20.0);
-  double gain_b = target_rms / std::pow(10.0, RmsDbfs(b.mixture) / 20.0);
+  double gain_a = LevelGain(a.mixture, args);
+  double gain_b = LevelGain(b.mixture, args);
   const double peak = std::max(gain_a * Peak(a.mixture), gain_b * Peak(b.mixture));
   if (peak > args.max_peak) {
     gain_a *= args.max_peak / peak;

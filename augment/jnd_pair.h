@@ -36,20 +36,29 @@ struct JndPair {
   std::vector<float> noise_b;
 };
 
+// What "the same level" of a pair's two mixtures means.
+enum class LevelRule {
+  kRms,           // RMS over the segment at JndMixArgs::target_dbfs
+  kActiveSpeech,  // ITU-T P.56 active speech level at JndMixArgs::target_level_db (dBov)
+};
+
 struct JndMixArgs {
-  int sample_rate = 16000;  // Hz, for active-speech frames
+  int sample_rate = 16000;  // Hz, for active-speech frames and P.56
   SnrMode snr_mode = SnrMode::kWholeSegment;
   double active_frame_ms = 20.0;
   double active_threshold_db = -40.0;
-  double target_dbfs = -25.0;  // RMS level of both mixtures
-  double max_peak = 0.99;      // linear; both mixtures share any extra reduction
+  LevelRule level_rule = LevelRule::kRms;
+  double target_dbfs = -25.0;      // kRms: RMS level of both mixtures
+  double target_level_db = -26.0;  // kActiveSpeech: active speech level of both, dBov (NISQA's)
+  double max_peak = 0.99;          // linear; both mixtures share any extra reduction
 };
 
 // Mixes clean with noise at snr_a_db and snr_b_db and fills pair's a, b,
 // clean, noise_a, noise_b, gain_a, gain_b, snr_a_db and snr_b_db (realised).
 //
-// The level rule: each mixture is scaled to the same RMS level,
-// args.target_dbfs, so the pair differs in SNR and not in loudness; if
+// The level rule: each mixture is scaled to the same level (args.level_rule:
+// RMS at args.target_dbfs, or P.56 active level at args.target_level_db),
+// so the pair differs in SNR and not in loudness; if
 // either would then peak above args.max_peak, both are scaled down by the
 // same factor, keeping their levels equal (never clipped). Throws
 // jsqa::Error for silent or non-finite inputs (see MixAtSnr).

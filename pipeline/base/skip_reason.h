@@ -30,6 +30,9 @@ enum class SkipReason {
   kNotInLayout,     // "not_in_layout": a file or folder the corpus layout has no place for
   kNoTranscript,    // "no_transcript": a LibriSpeech utterance its trans.txt does not list
   kDuplicateId,     // "duplicate_id": the id of an item listed before (e.g. x.wav and x.flac)
+  kQuietSpeech,     // "quiet_speech": a speech segment's P.56 active level under jnd.min_speech_level
+  kMostlySilence,   // "mostly_silence": a speech segment active less than jnd.min_speech_activity of the time
+  kGainTooLarge,    // "gain_too_large": the level rule would amplify the speech by more than jnd.max_gain_db
   kOther,           // "other": any other error while reading the item
 };
 
@@ -51,6 +54,9 @@ inline const char* SkipReasonCode(SkipReason reason) {
     case SkipReason::kNotInLayout: return "not_in_layout";
     case SkipReason::kNoTranscript: return "no_transcript";
     case SkipReason::kDuplicateId: return "duplicate_id";
+    case SkipReason::kQuietSpeech: return "quiet_speech";
+    case SkipReason::kMostlySilence: return "mostly_silence";
+    case SkipReason::kGainTooLarge: return "gain_too_large";
     case SkipReason::kOther: return "other";
   }
   return "other";

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "augment/active_speech_level.h"
 #include "pipeline/base/error.h"
 
 namespace jsqa {
@@ -37,7 +38,22 @@ void JndConfig::Declare(KeyDeclarations& keys) {
               "Δ distribution (triangular: density falling to zero at delta_max_db)", distributions);
   keys.Choice("snr_mode", snr_mode, "SNR over the whole segment, or over active-speech frames",
               {{"segment", SnrMode::kWholeSegment}, {"active", SnrMode::kActiveSpeech}});
-  keys.Key("target_dbfs", target_dbfs, "RMS level of both mixtures, dBFS").Between(-60, -3);
+  keys.Choice("level_rule", level_rule,
+              "what gives both mixtures the same level: rms (target_dbfs) or active (ITU-T P.56 active speech "
+              "level, target_level)",
+              {{"rms", LevelRule::kRms}, {"active", LevelRule::kActiveSpeech}});
+  keys.Key("target_dbfs", target_dbfs, "level_rule = rms: RMS level of both mixtures, dBFS").Between(-60, -3);
+  keys.Key("target_level", target_level_db, "level_rule = active: P.56 active speech level of both mixtures, dBov")
+      .Between(-60, -3);
+  keys.Key("min_speech_level", min_speech_level_db,
+           "speech segments whose P.56 active level is under this (dBov) are skipped as quiet_speech")
+      .Between(-100, 0);
+  keys.Key("min_speech_activity", min_speech_activity,
+           "speech segments active less than this fraction of the time (P.56) are skipped as mostly_silence")
+      .Between(0, 1);
+  keys.Key("max_gain_db", max_gain_db,
+           "speech segments the level rule would amplify by more than this (dB) are skipped as gain_too_large")
+      .AtLeast(0);
   keys.Key("svm_model", svm_model, "JND SVM model file (jsqa-pipeline jnd-svm train); empty: accept every pair");
   keys.Key("svm_threshold", svm_threshold, "accept a pair when the SVM's P(heard as the same) is at least this")
       .Between(0, 1);
@@ -66,8 +82,38 @@ JndMixArgs JndConfig::Mixing(int sample_rate) const {
   JndMixArgs args;
   args.sample_rate = sample_rate;
   args.snr_mode = snr_mode;
+  args.level_rule = level_rule;
   args.target_dbfs = target_dbfs;
+  args.target_level_db = target_level_db;
   return args;
+}
+
+std::optional<SkipReason> JndConfig::SpeechSegmentProblem(const std::vector<float>& clean, int sample_rate,
+                                                          std::string* why) const {
+  const ActiveSpeechLevel level = MeasureActiveSpeechLevel(clean, sample_rate);
+  const auto say = [&](const std::string& text) {
+    if (why) *why = text;
+  };
+  if (!level.any_activity() || level.level_db < min_speech_level_db) {
+    say("active speech level " + (level.any_activity() ? FormatDouble(std::round(level.level_db * 10) / 10) : "none") +
+        " dBov, under jnd.min_speech_level = " + FormatDouble(min_speech_level_db));
+    return SkipReason::kQuietSpeech;
+  }
+  if (level.activity < min_speech_activity) {
+    say("active " + FormatDouble(std::round(level.activity * 1000) / 10) + " % of the segment, under " +
+        "jnd.min_speech_activity = " + FormatDouble(min_speech_activity));
+    return SkipReason::kMostlySilence;
+  }
+  // The gain the level rule applies to the speech alone; with noise added
+  // the mixture needs less, so this bounds it.
+  const double gain_db = level_rule == LevelRule::kActiveSpeech ? target_level_db - level.level_db
+                                                                  : target_dbfs - level.long_term_db;
+  if (gain_db > max_gain_db) {
+    say("the level rule would amplify the speech by " + FormatDouble(std::round(gain_db * 10) / 10) +
+        " dB, over jnd.max_gain_db = " + FormatDouble(max_gain_db));
+    return SkipReason::kGainTooLarge;
+  }
+  return std::nullopt;
 }
 
 }  // namespace jsqa

@@ -1,11 +1,14 @@
 // [jnd]: how JND pairs are drawn, mixed and judged.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "augment/counter_rng.h"
 #include "augment/jnd_pair.h"
 #include "pipeline/base/config.h"
+#include "pipeline/base/skip_reason.h"
 
 namespace jsqa {
 
@@ -23,7 +26,13 @@ struct JndConfig : ConfigSection {
   double delta_max_db = 3.0;
   Distribution delta_distribution = Distribution::kUniform;
   SnrMode snr_mode = SnrMode::kWholeSegment;  // see augment/mix.h
-  double target_dbfs = -25.0;                 // RMS level of both mixtures
+  LevelRule level_rule = LevelRule::kRms;      // see augment/jnd_pair.h
+  double target_dbfs = -25.0;                 // level_rule = rms: RMS level of both mixtures
+  double target_level_db = -26.0;             // level_rule = active: P.56 active level, dBov
+  // Speech segments the pairs are made of (P.56, augment/active_speech_level.h):
+  double min_speech_level_db = -60.0;  // under it: skipped as quiet_speech
+  double min_speech_activity = 0.2;    // active fraction under it: skipped as mostly_silence
+  double max_gain_db = 40.0;           // level rule's gain on the speech over it: gain_too_large
   std::string svm_model = "configs/jnd-svm.model";  // empty: accept every pair
   double svm_threshold = 0.5;  // accept when P(heard as the same) >= this
   int max_draws = 8;           // draws per segment before the pair is dropped
@@ -34,6 +43,10 @@ struct JndConfig : ConfigSection {
   // Draws (s, Δ) with the sign of Δ: returns snr_a = s, snr_b = s ± Δ.
   std::pair<double, double> DrawSnrs(CounterRng& rng) const;
   JndMixArgs Mixing(int sample_rate) const;
+  // The segment's reason to be skipped, if any: quiet, mostly silent, or
+  // needing more than max_gain_db to reach the level rule's target.
+  std::optional<SkipReason> SpeechSegmentProblem(const std::vector<float>& clean, int sample_rate,
+                                                 std::string* why) const;
 };
 
 }  // namespace jsqa

@@ -55,6 +55,12 @@ UnitResult PairMaker::Make(const SynthUnit& unit) const {
       ++result.counts.skipped_by_reason[SkipReasonCode(SkipReason::kSilent)];
       continue;
     }
+    std::string why;
+    if (const std::optional<SkipReason> problem = jnd_.SpeechSegmentProblem(clean, audio_.sample_rate, &why)) {
+      JSQA_LOG(kWarn) << "synth: skipped " << utterance.item.path << " segment " << k << ": " << why;
+      ++result.counts.skipped_by_reason[SkipReasonCode(*problem)];
+      continue;
+    }
     JndPair pair;
     if (!MakePair(clean, utterance.item.id, k, pair, result.counts)) {
       ++result.counts.dropped;
