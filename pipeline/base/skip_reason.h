@@ -33,6 +33,7 @@ enum class SkipReason {
   kQuietSpeech,     // "quiet_speech": a speech segment's P.56 active level under jnd.min_speech_level
   kMostlySilence,   // "mostly_silence": a speech segment active less than jnd.min_speech_activity of the time
   kGainTooLarge,    // "gain_too_large": the level rule would amplify the speech by more than jnd.max_gain_db
+  kDropouts,        // "dropouts": a noise recording mostly made of digital dropouts (runs of exact zeros)
   kOther,           // "other": any other error while reading the item
 };
 
@@ -57,6 +58,7 @@ inline const char* SkipReasonCode(SkipReason reason) {
     case SkipReason::kQuietSpeech: return "quiet_speech";
     case SkipReason::kMostlySilence: return "mostly_silence";
     case SkipReason::kGainTooLarge: return "gain_too_large";
+    case SkipReason::kDropouts: return "dropouts";
     case SkipReason::kOther: return "other";
   }
   return "other";

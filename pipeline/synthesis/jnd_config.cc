@@ -54,6 +54,12 @@ void JndConfig::Declare(KeyDeclarations& keys) {
   keys.Key("max_gain_db", max_gain_db,
            "speech segments the level rule would amplify by more than this (dB) are skipped as gain_too_large")
       .AtLeast(0);
+  keys.Key("max_noise_dropout_ms", max_noise_dropout_ms,
+           "a noise segment holding a run of exact zeros (a digital dropout) longer than this is redrawn, ms")
+      .Above(0);
+  keys.Key("max_noise_dropout_fraction", max_noise_dropout_fraction,
+           "noise recordings with more than this fraction in such dropouts are left out (code dropouts)")
+      .Between(0, 1);
   keys.Key("svm_model", svm_model, "JND SVM model file (jsqa-pipeline jnd-svm train); empty: accept every pair");
   keys.Key("svm_threshold", svm_threshold, "accept a pair when the SVM's P(heard as the same) is at least this")
       .Between(0, 1);
@@ -86,6 +92,10 @@ JndMixArgs JndConfig::Mixing(int sample_rate) const {
   args.target_dbfs = target_dbfs;
   args.target_level_db = target_level_db;
   return args;
+}
+
+int64_t JndConfig::DropoutSamples(int sample_rate) const {
+  return static_cast<int64_t>(std::ceil(max_noise_dropout_ms * 1e-3 * sample_rate));
 }
 
 std::optional<SkipReason> JndConfig::SpeechSegmentProblem(const std::vector<float>& clean, int sample_rate,

@@ -33,6 +33,10 @@ struct JndConfig : ConfigSection {
   double min_speech_level_db = -60.0;  // under it: skipped as quiet_speech
   double min_speech_activity = 0.2;    // active fraction under it: skipped as mostly_silence
   double max_gain_db = 40.0;           // level rule's gain on the speech over it: gain_too_large
+  // Noise segments with a run of exact zeros longer than this are redrawn;
+  // recordings with over max_noise_dropout_fraction in such runs are left out.
+  double max_noise_dropout_ms = 50.0;
+  double max_noise_dropout_fraction = 0.5;
   std::string svm_model = "configs/jnd-svm.model";  // empty: accept every pair
   double svm_threshold = 0.5;  // accept when P(heard as the same) >= this
   int max_draws = 8;           // draws per segment before the pair is dropped
@@ -43,6 +47,7 @@ struct JndConfig : ConfigSection {
   // Draws (s, Δ) with the sign of Δ: returns snr_a = s, snr_b = s ± Δ.
   std::pair<double, double> DrawSnrs(CounterRng& rng) const;
   JndMixArgs Mixing(int sample_rate) const;
+  int64_t DropoutSamples(int sample_rate) const;
   // The segment's reason to be skipped, if any: quiet, mostly silent, or
   // needing more than max_gain_db to reach the level rule's target.
   std::optional<SkipReason> SpeechSegmentProblem(const std::vector<float>& clean, int sample_rate,

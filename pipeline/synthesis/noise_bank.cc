@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "pipeline/base/error.h"
+#include "augment/dropouts.h"
 #include "augment/mix.h"
 #include "pipeline/base/logging.h"
 
@@ -33,6 +34,12 @@ NoiseBank::NoiseBank(const std::vector<ManifestItem>& noise, const NoiseBankArgs
       try {
         std::vector<float> samples = Load(candidates[i]);
         if (!(Peak(samples) > 0)) throw SkipError(SkipReason::kSilent, candidates[i].path + ": silent noise recording");
+        const double dropouts = DropoutFraction(samples, args.dropout_samples);
+        if (dropouts > args.max_dropout_fraction)
+          throw SkipError(SkipReason::kDropouts,
+                          detail::Concat(candidates[i].path, ": ", static_cast<int>(dropouts * 100 + 0.5),
+                                         " % of the recording is digital dropouts (runs of exact zeros of ",
+                                         args.dropout_samples, " samples or more)"));
         candidates[i].length = static_cast<int64_t>(samples.size());
         if (cached_) candidates[i].samples = std::move(samples);
       } catch (const Error& e) {

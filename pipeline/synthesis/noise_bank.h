@@ -22,12 +22,17 @@ struct NoiseBankArgs {
   ResampleArgs resample;
   int64_t cache_bytes = int64_t{4096} << 20;
   int threads = 1;  // for the initial decode
+  // Digital dropouts (augment/dropouts.h): runs of exact zeros of at least
+  // dropout_samples; a recording with more than max_dropout_fraction of its
+  // samples in them is left out (code "dropouts").
+  int64_t dropout_samples = 800;  // 50 ms at 16 kHz
+  double max_dropout_fraction = 0.5;
 };
 
 class NoiseBank {
  public:
   // Throws jsqa::Error if no noise file is usable. Unusable files (unreadable,
-  // silent, non-finite) are left out and listed in skipped().
+  // silent, non-finite, mostly dropouts) are left out and listed in skipped().
   NoiseBank(const std::vector<ManifestItem>& noise, const NoiseBankArgs& args);
 
   size_t size() const { return entries_.size(); }

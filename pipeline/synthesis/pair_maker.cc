@@ -2,6 +2,7 @@
 
 #include "augment/audio_io.h"
 #include "augment/counter_rng.h"
+#include "augment/dropouts.h"
 #include "pipeline/base/error.h"
 #include "augment/jnd_features.h"
 #include "augment/mix.h"
@@ -21,7 +22,8 @@ PairMaker::PairMaker(const std::vector<ManifestItem>& speech, const NoiseBank& n
       synth_(synth),
       audio_(audio),
       segment_samples_(synth.SegmentSamples(audio.sample_rate)),
-      mix_args_(jnd.Mixing(audio.sample_rate)) {}
+      mix_args_(jnd.Mixing(audio.sample_rate)),
+      dropout_samples_(jnd.DropoutSamples(audio.sample_rate)) {}
 
 UnitResult PairMaker::Make(const SynthUnit& unit) const {
   UnitResult result;
@@ -89,6 +91,13 @@ bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utt
     const std::vector<float> noise = noise_.Segment(noise_index, noise_offset, segment_samples_);
     const std::string& environment = noise_.Environment(noise_index);
     ++counts.draws_by_environment[environment];
+    if (LongestZeroRun(noise) > dropout_samples_) {
+      // A dropout in this stretch of noise: the pair would mix speech with
+      // digital silence. Another draw picks another stretch.
+      JSQA_LOG(kDebug) << "synth: " << utterance_id << " segment " << segment << " draw " << draw << ": "
+                       << noise_.Id(noise_index) << " @" << noise_offset << " holds a dropout";
+      continue;
+    }
     try {
       MixJndPair(clean, noise, snr_a, snr_b, mix_args_, pair);
     } catch (const Error& e) {

@@ -52,6 +52,7 @@ class PairMaker {
   const AudioConfig& audio_;
   const int64_t segment_samples_;
   const JndMixArgs mix_args_;
+  const int64_t dropout_samples_;  // jnd.max_noise_dropout_ms at the output rate
 };
 
 }  // namespace jsqa

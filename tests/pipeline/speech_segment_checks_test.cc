@@ -8,8 +8,10 @@
 
 #include "augment/active_speech_level.h"
 #include "augment/audio_io.h"
+#include "augment/dropouts.h"
 #include "augment/jnd_pair.h"
 #include "pipeline/synthesis/jnd_config.h"
+#include "pipeline/synthesis/noise_bank.h"
 #include "tests/test_support.h"
 
 namespace jsqa {
@@ -99,6 +101,55 @@ TEST(LevelRule, ActiveRuleBringsBothMixturesToTheTargetActiveLevel) {
   EXPECT_NEAR(MeasureActiveSpeechLevel(pair.a, kRate).level_db, -26.0, 0.1);
   EXPECT_NEAR(MeasureActiveSpeechLevel(pair.b, kRate).level_db, -26.0, 0.1);
   EXPECT_NEAR(pair.snr_b_db - pair.snr_a_db, 3.0, 1e-6);
+}
+
+// Noise with digital dropouts: runs of exact zeros (a recorder's lost
+// packets). 50 ms at 16 kHz is 800 samples.
+TEST(Dropouts, RunsOfExactZerosAreFoundAndMeasured) {
+  const Audio audio = ReadAudio(testing::AlsaNoise());
+  std::vector<float> noise(audio.samples.begin(), audio.samples.begin() + 4 * kRate);
+  EXPECT_LT(LongestZeroRun(noise), 800);  // real noise: no dropout
+  EXPECT_EQ(DropoutFraction(noise, 800), 0.0);
+  std::fill(noise.begin() + 1000, noise.begin() + 2000, 0.0f);        // a 62.5 ms dropout
+  std::fill(noise.begin() + 10000, noise.begin() + 10400, 0.0f);      // 25 ms: under the minimum
+  EXPECT_EQ(LongestZeroRun(noise), 1000);
+  EXPECT_DOUBLE_EQ(DropoutFraction(noise, 800), 1000.0 / noise.size());
+  std::fill(noise.begin(), noise.begin() + 3 * kRate, 0.0f);         // mostly dropout
+  EXPECT_GT(DropoutFraction(noise, 800), 0.5);
+}
+
+// A noise recording that is mostly dropouts is left out of the bank with
+// its code; one with a short dropout stays (its segments there are redrawn).
+TEST(Dropouts, AMostlyDropoutRecordingIsLeftOutOfTheNoiseBank) {
+  testing::TempDir dir;
+  const Audio audio = ReadAudio(testing::AlsaNoise());
+  std::vector<float> noise(audio.samples.begin(), audio.samples.begin() + 4 * kRate);
+  std::vector<float> short_gap = noise, mostly_gap = noise;
+  std::fill(short_gap.begin() + 1000, short_gap.begin() + 2000, 0.0f);
+  std::fill(mostly_gap.begin(), mostly_gap.begin() + 3 * kRate, 0.0f);
+  std::vector<ManifestItem> items;
+  for (const auto& [name, samples] : {std::pair{"short-gap", short_gap}, std::pair{"mostly-gap", mostly_gap}}) {
+    const std::string path = dir / (std::string(name) + ".wav");
+    WriteAudio(path, samples, kRate);
+    ManifestItem item;
+    item.item.id = name;
+    item.item.path = path;
+    item.sample_rate = kRate;
+    item.frames = static_cast<int64_t>(samples.size());
+    item.channels = 1;
+    items.push_back(item);
+  }
+  NoiseBankArgs args;
+  args.dropout_samples = JndConfig().DropoutSamples(kRate);
+  EXPECT_EQ(args.dropout_samples, 800);
+  const NoiseBank bank(items, args);
+  ASSERT_EQ(bank.size(), 1u);
+  EXPECT_EQ(bank.Id(0), "short-gap");
+  ASSERT_EQ(bank.skipped().size(), 1u);
+  EXPECT_EQ(bank.skipped()[0].code, SkipReason::kDropouts);
+  EXPECT_EQ(bank.skipped()[0].reason,
+            dir / "mostly-gap.wav" + ": 75 % of the recording is digital dropouts (runs of exact zeros of 800 "
+                                      "samples or more)");
 }
 
 }  // namespace
