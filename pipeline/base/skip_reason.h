@@ -34,6 +34,7 @@ enum class SkipReason {
   kMostlySilence,   // "mostly_silence": a speech segment active less than jnd.min_speech_activity of the time
   kGainTooLarge,    // "gain_too_large": the level rule would amplify the speech by more than jnd.max_gain_db
   kDropouts,        // "dropouts": a noise recording mostly made of digital dropouts (runs of exact zeros)
+  kClipped,         // "clipped": speech clipped at the source, skipped with jnd.skip_clipped_speech
   kOther,           // "other": any other error while reading the item
 };
 
@@ -59,6 +60,7 @@ inline const char* SkipReasonCode(SkipReason reason) {
     case SkipReason::kMostlySilence: return "mostly_silence";
     case SkipReason::kGainTooLarge: return "gain_too_large";
     case SkipReason::kDropouts: return "dropouts";
+    case SkipReason::kClipped: return "clipped";
     case SkipReason::kOther: return "other";
   }
   return "other";

@@ -60,6 +60,9 @@ void JndConfig::Declare(KeyDeclarations& keys) {
   keys.Key("max_noise_dropout_fraction", max_noise_dropout_fraction,
            "noise recordings with more than this fraction in such dropouts are left out (code dropouts)")
       .Between(0, 1);
+  keys.Key("skip_clipped_speech", skip_clipped_speech,
+           "skip speech files clipped at the source (runs of 3+ full-scale samples; code clipped); they are "
+           "counted either way");
   keys.Key("svm_model", svm_model, "JND SVM model file (jsqa-pipeline jnd-svm train); empty: accept every pair");
   keys.Key("svm_threshold", svm_threshold, "accept a pair when the SVM's P(heard as the same) is at least this")
       .Between(0, 1);

@@ -37,6 +37,9 @@ struct JndConfig : ConfigSection {
   // recordings with over max_noise_dropout_fraction in such runs are left out.
   double max_noise_dropout_ms = 50.0;
   double max_noise_dropout_fraction = 0.5;
+  // Speech files clipped at the source are counted (clipped_speech_files);
+  // with this, their segments are skipped as clipped too.
+  bool skip_clipped_speech = false;
   std::string svm_model = "configs/jnd-svm.model";  // empty: accept every pair
   double svm_threshold = 0.5;  // accept when P(heard as the same) >= this
   int max_draws = 8;           // draws per segment before the pair is dropped

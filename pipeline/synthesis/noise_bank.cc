@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "pipeline/base/error.h"
-#include "augment/dropouts.h"
+#include "augment/sample_defects.h"
 #include "augment/mix.h"
 #include "pipeline/base/logging.h"
 

@@ -22,7 +22,7 @@ struct NoiseBankArgs {
   ResampleArgs resample;
   int64_t cache_bytes = int64_t{4096} << 20;
   int threads = 1;  // for the initial decode
-  // Digital dropouts (augment/dropouts.h): runs of exact zeros of at least
+  // Digital dropouts (augment/sample_defects.h): runs of exact zeros of at least
   // dropout_samples; a recording with more than max_dropout_fraction of its
   // samples in them is left out (code "dropouts").
   int64_t dropout_samples = 800;  // 50 ms at 16 kHz

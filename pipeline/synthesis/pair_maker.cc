@@ -2,7 +2,7 @@
 
 #include "augment/audio_io.h"
 #include "augment/counter_rng.h"
-#include "augment/dropouts.h"
+#include "augment/sample_defects.h"
 #include "pipeline/base/error.h"
 #include "augment/jnd_features.h"
 #include "augment/mix.h"
@@ -45,6 +45,16 @@ UnitResult PairMaker::Make(const SynthUnit& unit) const {
     JSQA_LOG(kWarn) << "synth: skipped " << utterance.item.path << ": " << e.what();
     result.counts.skipped_by_reason[SkipReasonCode(SkipReasonOf(e))] += segments;
     return result;
+  }
+
+  if (ClippedRuns(speech) > 0) {
+    // Counted once per file: a long file's later units load it too.
+    if (unit.segment_begin == 0) ++result.counts.clipped_speech_files;
+    if (jnd_.skip_clipped_speech) {
+      JSQA_LOG(kWarn) << "synth: skipped " << utterance.item.path << ": clipped at the source (full-scale runs)";
+      result.counts.skipped_by_reason[SkipReasonCode(SkipReason::kClipped)] += segments;
+      return result;
+    }
   }
 
   for (int32_t k = unit.segment_begin; k < unit.segment_end; ++k) {

@@ -22,6 +22,7 @@ void SynthCounts::Add(const SynthCounts& other) {
   AddAll(draws_by_environment, other.draws_by_environment);
   AddAll(accepted_by_environment, other.accepted_by_environment);
   AddAll(skipped_by_reason, other.skipped_by_reason);
+  clipped_speech_files += other.clipped_speech_files;
 }
 
 double SynthCounts::AcceptanceRate() const {
@@ -44,7 +45,8 @@ nlohmann::json SynthCounts::ToJson() const {
           {"accepted", Sum(accepted_by_environment)},
           {"acceptance_rate", AcceptanceRate()},
           {"by_environment", by_environment},
-          {"skipped_by_reason", skipped_by_reason}};
+          {"skipped_by_reason", skipped_by_reason},
+          {"clipped_speech_files", clipped_speech_files}};
 }
 
 SynthCounts SynthCounts::FromJson(const nlohmann::json& json) {
@@ -57,6 +59,7 @@ SynthCounts SynthCounts::FromJson(const nlohmann::json& json) {
     counts.accepted_by_environment[environment] = entry.at("accepted").get<int64_t>();
   }
   counts.skipped_by_reason = json.at("skipped_by_reason").get<std::map<std::string, int64_t>>();
+  counts.clipped_speech_files = json.value("clipped_speech_files", int64_t{0});  // absent in older sidecars
   return counts;
 }
 

@@ -17,6 +17,7 @@ struct SynthCounts {
   std::map<std::string, int64_t> draws_by_environment;
   std::map<std::string, int64_t> accepted_by_environment;
   std::map<std::string, int64_t> skipped_by_reason;  // segments lost to bad input, by SkipReasonCode
+  int64_t clipped_speech_files = 0;  // speech files clipped at the source (augment/sample_defects.h)
 
   void Add(const SynthCounts& other);
   // Accepted draws / all draws, the paper's "pairs within the JND" figure.

@@ -3,12 +3,13 @@
 // recordings real corpora hold, and the P.56 level rule of the mixtures.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
 #include "augment/active_speech_level.h"
 #include "augment/audio_io.h"
-#include "augment/dropouts.h"
+#include "augment/sample_defects.h"
 #include "augment/jnd_pair.h"
 #include "pipeline/synthesis/jnd_config.h"
 #include "pipeline/synthesis/noise_bank.h"
@@ -116,6 +117,21 @@ TEST(Dropouts, RunsOfExactZerosAreFoundAndMeasured) {
   EXPECT_DOUBLE_EQ(DropoutFraction(noise, 800), 1000.0 / noise.size());
   std::fill(noise.begin(), noise.begin() + 3 * kRate, 0.0f);         // mostly dropout
   EXPECT_GT(DropoutFraction(noise, 800), 0.5);
+}
+
+// Source clipping: the Debian recording as it is has no full-scale run;
+// amplified 8× into a 16-bit file it has many, and reads back with them.
+TEST(Clipping, FullScaleRunsAreFoundInAClippedRecording) {
+  testing::TempDir dir;
+  const std::vector<float> speech = Speech();
+  EXPECT_EQ(ClippedRuns(speech), 0);
+  std::vector<float> loud = speech;
+  for (float& x : loud) x = std::clamp(8.0f * x, -1.0f, 1.0f);
+  WriteAudio(dir / "clipped.wav", loud, kRate);
+  const Audio clipped = ReadAudio(dir / "clipped.wav");
+  EXPECT_GT(ClippedRuns(clipped.samples), 10);
+  EXPECT_EQ(ClippedRuns({0.5f, 1.0f, 1.0f, 0.2f, -1.0f}), 0);  // two in a row is not clipping
+  EXPECT_EQ(ClippedRuns({1.0f, 1.0f, 1.0f, 1.0f, 0.0f, -1.0f, -1.0f, -1.0f}), 2);
 }
 
 // A noise recording that is mostly dropouts is left out of the bank with

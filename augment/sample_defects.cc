@@ -1,6 +1,7 @@
-#include "augment/dropouts.h"
+#include "augment/sample_defects.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace jsqa {
 namespace {
@@ -26,6 +27,16 @@ int64_t LongestZeroRun(const std::vector<float>& samples) {
   int64_t longest = 0;
   ForEachZeroRun(samples, [&](int64_t length) { longest = std::max(longest, length); });
   return longest;
+}
+
+int64_t ClippedRuns(const std::vector<float>& samples, int64_t min_run) {
+  constexpr float kFullScale = 32767.0f / 32768.0f;
+  int64_t runs = 0, length = 0;
+  for (const float x : samples) {
+    length = std::abs(x) >= kFullScale ? length + 1 : 0;
+    if (length == min_run) ++runs;
+  }
+  return runs;
 }
 
 double DropoutFraction(const std::vector<float>& samples, int64_t min_run) {
