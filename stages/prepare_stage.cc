@@ -70,14 +70,17 @@ void PrepareStage::Run(StageContext& context) const {
   context.summary["skipped_by_reason"] = all_by_reason;
 }
 
-std::vector<ManifestItem> CorpusItems(CorpusKind kind, const Config& config, const std::string& manifests_dir) {
-  if (!manifests_dir.empty())
-    return ReadItemManifest((fs::path(manifests_dir) / (std::string(CorpusKindName(kind)) + ".tsv")).string());
+std::vector<ManifestItem> CorpusItems(CorpusKind kind, const Config& config, const std::string& manifests_dir,
+                                      std::vector<SkippedEntry>* skipped) {
+  const std::string name = CorpusKindName(kind);
+  if (!manifests_dir.empty()) return ReadItemManifest((fs::path(manifests_dir) / (name + ".tsv")).string());
   const auto& corpus = config.Get<CorpusConfig>("corpus");
   corpus.RequirePathsExist("corpus");
   CorpusIndex index = IndexCorpus(kind, corpus, config.Get<PrepareConfig>("prepare").Index());
-  for (const SkippedEntry& entry : index.skipped)
-    JSQA_LOG(kWarn) << CorpusKindName(kind) << ": skipped " << entry.where << ": " << entry.reason;
+  for (const SkippedEntry& entry : index.skipped) {
+    JSQA_LOG(kWarn) << name << ": skipped " << entry.where << ": " << entry.reason;
+    if (skipped) skipped->push_back({name + ": " + entry.where, entry.code, entry.reason});
+  }
   return std::move(index.items);
 }
 

@@ -28,8 +28,10 @@ struct PrepareConfig : ConfigSection {
 
 // Items of one corpus kind: from manifests_dir/<kind>.tsv (a prepare
 // folder), or, when manifests_dir is empty, indexed now from [corpus] and
-// [prepare] (skipped files logged).
-std::vector<ManifestItem> CorpusItems(CorpusKind kind, const Config& config, const std::string& manifests_dir);
+// [prepare] (skipped files logged, and appended to *skipped when given, as
+// prepare's skipped.tsv lists them: where = "<kind>: PATH").
+std::vector<ManifestItem> CorpusItems(CorpusKind kind, const Config& config, const std::string& manifests_dir,
+                                      std::vector<SkippedEntry>* skipped = nullptr);
 
 class PrepareStage : public Stage {
  public:

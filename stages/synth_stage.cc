@@ -19,7 +19,15 @@ void SynthStage::Run(StageContext& context) const {
   const fs::path prepared = context.Input("prepare");
   const auto speech = ReadItemManifest((prepared / "speech.tsv").string());
   const auto noise = ReadItemManifest((prepared / "noise.tsv").string());
-  context.summary.update(RunSynthesis(context.config, speech, noise, context.out_dir, SynthJob{}));
+  // The files prepare passed over are counted in its own folder (skipped.tsv,
+  // summary.json; this folder's summary.json names it under inputs.prepare),
+  // and not read here: this stage's key holds speech.tsv and noise.tsv only,
+  // so that a NISQA change leaves it as it was, and a stage writes nothing
+  // its key does not cover. "sources" accounts for the items of those two
+  // manifests: used, or skipped by synthesis (too short, noise left out).
+  SynthInputs inputs;
+  inputs.indexed_by = "prepare";
+  context.summary.update(RunSynthesis(context.config, speech, noise, context.out_dir, SynthJob{}, inputs));
 }
 
 }  // namespace jsqa

@@ -63,12 +63,16 @@ std::vector<ManifestItem> ReadItemManifest(const std::string& path) {
   return items;
 }
 
-void WriteSkippedList(const std::string& path, const std::vector<SkippedEntry>& skipped) {
+std::string SkippedListText(const std::vector<SkippedEntry>& skipped) {
   std::ostringstream out;
   out << "where\tcode\treason\n";
   for (const SkippedEntry& entry : skipped)
     out << entry.where << '\t' << SkipReasonCode(entry.code) << '\t' << entry.reason << '\n';
-  WriteFileAtomically(path, out.str());
+  return out.str();
+}
+
+void WriteSkippedList(const std::string& path, const std::vector<SkippedEntry>& skipped) {
+  WriteFileAtomically(path, SkippedListText(skipped));
 }
 
 }  // namespace jsqa

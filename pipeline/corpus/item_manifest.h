@@ -32,5 +32,7 @@ std::vector<ManifestItem> ReadItemManifest(const std::string& path);
 
 // Writes skipped entries as TSV: where, code (SkipReasonCode), reason.
 void WriteSkippedList(const std::string& path, const std::vector<SkippedEntry>& skipped);
+// The text WriteSkippedList writes (header line first).
+std::string SkippedListText(const std::vector<SkippedEntry>& skipped);
 
 }  // namespace jsqa

@@ -21,6 +21,30 @@ SynthCounts PlanSkipped(const SynthPlan& plan) {
   return counts;
 }
 
+// A code read back from a sidecar; one this build does not know (a newer
+// build's) counts as "other". kOther is the enum's last value.
+SkipReason SkipReasonFromCode(const std::string& code) {
+  for (int value = 0;; ++value) {
+    const auto reason = static_cast<SkipReason>(value);
+    if (code == SkipReasonCode(reason) || reason == SkipReason::kOther) return reason;
+  }
+}
+
+nlohmann::json SkippedJson(const std::vector<SkippedEntry>& entries) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const SkippedEntry& entry : entries)
+    list.push_back({{"where", entry.where}, {"code", SkipReasonCode(entry.code)}, {"reason", entry.reason}});
+  return list;
+}
+
+std::vector<SkippedEntry> SkippedFromJson(const nlohmann::json& list) {
+  std::vector<SkippedEntry> entries;
+  for (const nlohmann::json& entry : list)
+    entries.push_back({entry.at("where").get<std::string>(), SkipReasonFromCode(entry.at("code").get<std::string>()),
+                       entry.at("reason").get<std::string>()});
+  return entries;
+}
+
 }  // namespace
 
 std::string ShardSidecarPath(const std::string& shard_path) {
@@ -94,16 +118,31 @@ std::vector<int> ShardSet::Incomplete(const std::vector<int>& shards) const {
   return incomplete;
 }
 
+void ShardSet::RecordSources(std::string items_sha256, std::vector<SkippedEntry> noise_skipped) {
+  items_sha256_ = std::move(items_sha256);
+  noise_skipped_ = std::move(noise_skipped);
+}
+
 void ShardSet::WriteSidecar(int shard, const SynthCounts& counts) const {
   const std::string path = ShardPath(shard);
-  const nlohmann::json sidecar = {{"file", fs::path(path).filename().string()},
-                                   {"pairs", counts.pairs},
-                                   {"item_begin", plan_.shard(shard).item_begin},
-                                   {"item_end", plan_.shard(shard).item_end},
-                                   {"bytes", fs::file_size(path)},
-                                   {"sha256", Sha256File(path)},
-                                   {"counts", counts.ToJson()}};
+  nlohmann::json sidecar = {{"file", fs::path(path).filename().string()},
+                            {"pairs", counts.pairs},
+                            {"item_begin", plan_.shard(shard).item_begin},
+                            {"item_end", plan_.shard(shard).item_end},
+                            {"bytes", fs::file_size(path)},
+                            {"sha256", Sha256File(path)},
+                            {"counts", counts.ToJson()}};
+  if (!items_sha256_.empty()) {
+    sidecar["items_sha256"] = items_sha256_;
+    sidecar["noise_skipped"] = SkippedJson(noise_skipped_);
+  }
   WriteFileAtomically(SidecarPath(shard), sidecar.dump(2) + "\n");
+}
+
+void ShardSet::AddRecordedNoiseSkips(SourceLedger& sources) const {
+  for (int shard = 0; shard < plan_.shard_count(); ++shard)
+    if (const auto sidecar = CompleteSidecar(shard))
+      if (sidecar->contains("noise_skipped")) sources.AddNoiseSkipped(SkippedFromJson(sidecar->at("noise_skipped")));
 }
 
 SynthCounts ShardSet::Totals() const {
@@ -113,21 +152,36 @@ SynthCounts ShardSet::Totals() const {
   return totals;
 }
 
-bool ShardSet::WriteManifestIfComplete(const nlohmann::json& header) const {
+bool ShardSet::WriteManifestIfComplete(const nlohmann::json& header, const SourceLedger& sources) const {
   nlohmann::json shards = nlohmann::json::array();
   SynthCounts totals = PlanSkipped(plan_);
+  SourceLedger accounted = sources;
   for (int shard = 0; shard < plan_.shard_count(); ++shard) {
     std::optional<nlohmann::json> sidecar = CompleteSidecar(shard);
     if (!sidecar) return false;
+    // One manifest claims one corpus: a shard whose job was given other
+    // items (the corpus changed between jobs, or another prepare folder)
+    // does not belong with these. Sidecars of older builds hold no digest.
+    const std::string made_from = sidecar->value("items_sha256", "");
+    if (!made_from.empty() && made_from != sources.items_sha256())
+      throw Error(ShardPath(shard) + ": made from other speech or noise items than this job's (items_sha256 " +
+                  made_from.substr(0, 12) + "... in its sidecar, " + sources.items_sha256().substr(0, 12) +
+                  "... here): the corpus or its manifests changed between jobs; synthesise into a new folder, or "
+                  "remove the shards made from the old items and rerun their jobs");
+    if (sidecar->contains("noise_skipped")) accounted.AddNoiseSkipped(SkippedFromJson(sidecar->at("noise_skipped")));
     totals.Add(SynthCounts::FromJson(sidecar->at("counts")));
-    sidecar->erase("counts");
+    // The manifest lists each shard's file, pairs and checksum; what the
+    // shards share is said once, in "totals" and "sources".
+    for (const char* key : {"counts", "items_sha256", "noise_skipped"}) sidecar->erase(key);
     shards.push_back(std::move(*sidecar));
   }
+  accounted.WriteSkippedList(dir_);
   nlohmann::json manifest = header;
   manifest["shard_count"] = plan_.shard_count();
   manifest["items"] = plan_.items();
   manifest["pairs"] = totals.pairs;
   manifest["totals"] = totals.ToJson();
+  manifest["sources"] = accounted.ToJson();
   manifest["shards"] = shards;
   WriteFileAtomically((fs::path(dir_) / "manifest.json").string(), manifest.dump(2) + "\n");
   return true;

@@ -3,15 +3,22 @@
 //
 //   pairs-00003-of-00016.h5    written as .tmp, renamed when closed
 //   pairs-00003-of-00016.json  written after the rename: file, pairs, item
-//                              range, size, sha256, counts. A shard is
+//                              range, size, sha256, counts, and what its job
+//                              made it from (items_sha256, the noise
+//                              recordings its noise bank left out). A shard is
 //                              complete when both exist and the size matches.
+//   skipped.tsv                the input files passed over, with their codes
+//                              (source_ledger.h): written by the first job if
+//                              absent, rewritten with the manifest
 //   manifest.json              written once every shard is complete: the
 //                              shards with their pair counts and checksums,
-//                              and the run's totals
+//                              the run's totals, and "sources" (input files
+//                              = used + skipped, by reason)
 //
 // Several jobs may fill one folder (each its own shards); a rerun skips the
 // complete shards whose bytes still match their sidecar's SHA-256 (others are
-// redone), so a job that died is simply resubmitted.
+// redone), so a job that died is simply resubmitted. Nothing is counted per
+// job: the manifest reads the sidecars, and the jobs' sources are one list.
 #pragma once
 
 #include <future>
@@ -22,6 +29,7 @@
 
 #include "pipeline/synthesis/pair_maker.h"
 #include "pipeline/shards/shard_io.h"
+#include "pipeline/synthesis/source_ledger.h"
 #include "pipeline/synthesis/synth_graph.h"
 #include "pipeline/synthesis/synth_plan.h"
 
@@ -47,14 +55,24 @@ class ShardSet {
   // sidecar's SHA-256 (read in full: about a second per 200 MB).
   std::vector<int> Incomplete(const std::vector<int>& shards) const;
   ShardInfo Info(int shard) const;
+  // What the sidecars this set writes record of the job: the items_sha256
+  // of its sources, and the noise recordings its noise bank left out.
+  void RecordSources(std::string items_sha256, std::vector<SkippedEntry> noise_skipped);
   // Closes a written shard's bookkeeping: checksum and sidecar.
   void WriteSidecar(int shard, const SynthCounts& counts) const;
+  // Adds the noise recordings the complete shards' sidecars list as left out
+  // (by the jobs that made them) to sources: a job that made no shard never
+  // decoded the noise itself.
+  void AddRecordedNoiseSkips(SourceLedger& sources) const;
   // Totals over the complete shards' sidecars, plus the utterances the plan
   // skipped (too short under short_policy = skip) in skipped_by_reason.
   SynthCounts Totals() const;
-  // Writes manifest.json (atomically) when every shard is complete; header
-  // goes first in it. Returns whether the set is complete.
-  bool WriteManifestIfComplete(const nlohmann::json& header) const;
+  // When every shard is complete: writes skipped.tsv, then manifest.json
+  // (atomically), with header's fields and sources' counts. Throws
+  // jsqa::Error naming the shard when a sidecar's items_sha256 differs from
+  // sources' (its job was given other speech or noise items). Returns
+  // whether the set is complete.
+  bool WriteManifestIfComplete(const nlohmann::json& header, const SourceLedger& sources) const;
 
  private:
   std::string SidecarPath(int shard) const;
@@ -62,6 +80,8 @@ class ShardSet {
   std::string dir_;
   const SynthPlan& plan_;
   ShardInfo base_;
+  std::string items_sha256_;
+  std::vector<SkippedEntry> noise_skipped_;
 };
 
 // The sink that writes units' pairs into their shards, rotating files at

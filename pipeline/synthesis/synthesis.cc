@@ -102,7 +102,7 @@ const PairMaker& SynthSetup::maker() {
 
 nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem>& speech,
                             const std::vector<ManifestItem>& noise, const std::string& out_dir,
-                            const SynthJob& job) {
+                            const SynthJob& job, const SynthInputs& inputs) {
   const auto& synth = config.Get<SynthConfig>("synth");
   const auto& audio = config.Get<AudioConfig>("audio");
   const auto start = std::chrono::steady_clock::now();
@@ -116,7 +116,13 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
   base.store_components = synth.store_components;
   base.seed = synth.seed;
   base.config_text = config.CacheKeyText({"jnd", "synth", "audio"});
-  const ShardSet shards(out_dir, plan, base);
+  ShardSet shards(out_dir, plan, base);
+  // Every job indexes the same corpus, so each would write the same list:
+  // the first writes it, the manifest's writer rewrites it with the noise
+  // recordings the jobs' noise banks left out.
+  SourceLedger sources(inputs, speech, noise, plan.skipped());
+  shards.RecordSources(sources.items_sha256(), {});
+  if (!fs::exists(fs::path(out_dir) / kSkippedListName)) sources.WriteSkippedList(out_dir);
   const std::vector<int> mine = plan.ShardsOfJob(job.index, job.count);
   const std::vector<int> todo = shards.Incomplete(mine);
   JSQA_LOG(kInfo) << "synth: " << plan.items() << " segments in " << plan.shard_count() << " shards; job "
@@ -126,6 +132,7 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
   SynthCounts made;  // by this call, for its rate figure
   if (!todo.empty()) {
     const PairMaker& maker = setup.maker();
+    shards.RecordSources(sources.items_sha256(), setup.noise_bank()->skipped());
     const std::vector<SynthUnit> units = plan.Units(todo);
     int64_t segments = 0;
     for (int shard : todo) segments += plan.shard(shard).item_end - plan.shard(shard).item_begin;
@@ -148,7 +155,11 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
       const std::string reason = SkipReasonCode(entry.code);
       noise_skipped[reason] = noise_skipped.value(reason, 0) + 1;
     }
+    sources.AddNoiseSkipped(bank->skipped());
   }
+  // A job that made no shard read no noise: the sidecars say what the
+  // others' noise banks left out.
+  shards.AddRecordedNoiseSkips(sources);
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const SynthCounts totals = shards.Totals();
@@ -162,7 +173,14 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
                            {"store_components", synth.store_components},
                            {"svm_model_sha256", SvmModelFingerprint(config)},
                            {"config", base.config_text}};
-  const bool complete = shards.WriteManifestIfComplete(header);
+  const nlohmann::json accounted = sources.ToJson();
+  std::string by_reason;
+  for (const auto& [code, count] : accounted["skipped_by_reason"].items())
+    by_reason += (by_reason.empty() ? " (" : ", ") + code + " " + count.dump();
+  JSQA_LOG(kInfo) << "synth: " << accounted["input_files"] << " input files: " << accounted["used"] << " used, "
+                  << accounted["skipped"] << " skipped" << (by_reason.empty() ? "" : by_reason + ")") << " (listed in "
+                  << kSkippedListName << ")";
+  const bool complete = shards.WriteManifestIfComplete(header, sources);
   JSQA_LOG(kInfo) << "synth: " << (complete ? std::string("all shards complete; wrote manifest.json")
                                             : "other jobs' shards are still missing; manifest.json not yet written");
   return {{"job", job.index},
@@ -173,6 +191,8 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
           {"seconds", seconds},
           {"made", made.ToJson()},
           {"noise_skipped_by_reason", noise_skipped},
+          // Input files used and skipped, by reason (source_ledger.h).
+          {"sources", accounted},
           // Audio synthesised (both mixtures of each pair) per wall-clock second.
           {"audio_seconds_per_second", seconds > 0 ? made.pairs * 2 * synth.segment_seconds / seconds : 0.0},
           {"totals", totals.ToJson()}};

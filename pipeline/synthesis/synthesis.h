@@ -14,6 +14,7 @@
 #include "pipeline/corpus/item_manifest.h"
 #include "pipeline/synthesis/noise_bank.h"
 #include "pipeline/synthesis/pair_maker.h"
+#include "pipeline/synthesis/source_ledger.h"
 #include "pipeline/synthesis/synth_plan.h"
 
 namespace jsqa {
@@ -50,12 +51,14 @@ class SynthSetup {
 };
 
 // Writes this job's incomplete shards into out_dir (complete ones are
-// skipped), then manifest.json if all shards of the run are complete.
-// Returns the summary (this job's work and the totals over complete shards);
-// logs the JND acceptance rate overall and per noise environment.
+// skipped), then skipped.tsv and manifest.json if all shards of the run are
+// complete (skipped.tsv also at the start, when absent). inputs: where the
+// items came from and the files their index passed over (source_ledger.h).
+// Returns the summary (this job's work, the totals over complete shards and
+// "sources"); logs the JND acceptance rate overall and per noise environment.
 nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem>& speech,
                             const std::vector<ManifestItem>& noise, const std::string& out_dir,
-                            const SynthJob& job);
+                            const SynthJob& job, const SynthInputs& inputs = {});
 
 // SHA-256 of the configured SVM model, "" when none: part of synth's cache
 // key, so retraining the model reruns synthesis.

@@ -24,6 +24,7 @@
 #include "pipeline/corpus/corpus_index.h"
 #include "tools/demo_corpus/demo_corpus.h"
 #include "pipeline/synthesis/pair_batches.h"
+#include "pipeline/base/error.h"
 #include "pipeline/base/sha256.h"
 #include "pipeline/base/text_files.h"
 #include "pipeline/shards/shard_io.h"
@@ -279,6 +280,34 @@ TEST_F(SynthTest, BadInputIsSkippedCountedAndTheRunGoesOn) {
   EXPECT_EQ(manifest["totals"]["skipped_by_reason"].get<decltype(expected)>(), expected);
   // Every good utterance still made its pairs.
   EXPECT_EQ(summary["totals"]["pairs"], clean["totals"]["pairs"]);
+}
+
+TEST_F(SynthTest, ShardsMadeFromOtherItemsAreNotManifestedTogether) {
+  // Job 0 alone: items handed over in code, every one used; no manifest yet.
+  const nlohmann::json first = Synthesize(dir_ / "out", {}, SynthJob{0, 2});
+  ASSERT_FALSE(first["complete"].get<bool>());
+  const nlohmann::json& sources = first["sources"];
+  EXPECT_TRUE(sources["indexed_by"].is_null()) << sources.dump();
+  EXPECT_EQ(sources["speech"]["used"].get<size_t>(), speech_->size());
+  EXPECT_EQ(sources["speech"]["input_files"].get<size_t>(), speech_->size());
+  EXPECT_EQ(sources["noise"]["used"].get<size_t>(), noise_->size());
+  EXPECT_EQ(sources["skipped"].get<int>(), 0);
+  EXPECT_TRUE(fs::exists(dir_ / "out/skipped.tsv"));
+  // Job 1 was given a corpus in which one file has moved: the same plan and
+  // shard names, other items. Its shards are made, but no manifest claims
+  // both jobs' shards as one set.
+  std::vector<ManifestItem> moved = *speech_;
+  const fs::path copy = dir_.path() / ("moved" + fs::path(moved.back().item.path).extension().string());
+  fs::copy_file(moved.back().item.path, copy);
+  moved.back().item.path = copy.string();
+  try {
+    Synthesize(dir_ / "out", {}, SynthJob{1, 2}, &moved);
+    ADD_FAILURE() << "a manifest over shards of two corpora";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("made from other speech or noise items than this job's"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "out/manifest.json"));
 }
 
 TEST_F(SynthTest, OnTheFlyBatchesAreThePairsTheShardsHold) {

@@ -313,6 +313,21 @@ TEST_F(BadInputAudioTest, GoodFilesMakePairsBadOnesAreSkippedAndCounted) {
   const nlohmann::json& noise_skipped = summary.at("noise_skipped_by_reason");
   EXPECT_EQ(Count(noise_skipped, "truncated"), 1) << noise_skipped.dump();
   EXPECT_EQ(Count(noise_skipped, "silent"), 1) << noise_skipped.dump();
+  // The synth folder accounts for the items of prepare's manifests (the
+  // files prepare's index passed over are counted in prepare's folder, which
+  // summary.json names): every speech file used, two noise recordings left
+  // out, listed in its own skipped.tsv.
+  const nlohmann::json& sources = summary.at("sources");
+  EXPECT_EQ(sources.at("indexed_by"), "prepare");
+  EXPECT_EQ(sources.at("speech").at("input_files").get<size_t>(), ManifestIds(dir_ / "run/prepare/speech.tsv").size());
+  EXPECT_EQ(sources.at("speech").at("skipped").get<int64_t>(), 0) << sources.dump();
+  EXPECT_EQ(sources.at("noise").at("input_files").get<size_t>(), ManifestIds(dir_ / "run/prepare/noise.tsv").size());
+  EXPECT_EQ(sources.at("noise").at("used").get<int64_t>(), 2) << sources.dump();
+  EXPECT_EQ(sources.at("noise").at("skipped_by_reason"), noise_skipped) << sources.dump();
+  EXPECT_EQ(ReadJsonFile(dir_ / "run/synth/manifest.json").at("sources"), sources);
+  EXPECT_EQ(Skipped(dir_ / "run/synth/skipped.tsv").size(), 2u) << ReadBytes(dir_ / "run/synth/skipped.tsv");
+  EXPECT_EQ(summary.at("inputs").at("prepare").get<std::string>(),
+            fs::canonical(dir_ / "run/prepare").filename().string().substr(8));
   // Every segment is accounted for.
   int64_t lost = 0;
   for (const auto& [key, count] : by_reason.items()) lost += count.get<int64_t>();
@@ -393,6 +408,155 @@ TEST(BadInputDuplicateTest, SameNameOtherExtensionIsSkippedAndPrepareGoesOn) {
                                  ? skipped.at("speech: " + (dir / "speech/spk/y.wav"))
                                  : "<not skipped>";
   EXPECT_EQ(listed.substr(0, 13), "duplicate_id\t") << listed;
+}
+
+// ---------------------------------------------------------------------------
+// Standalone synth (as a SLURM array job runs it): it indexes [corpus] itself,
+// and its folder accounts for every input file, as prepare's does under `run`.
+
+// Every file under dir (recursively).
+int64_t FilesUnder(const std::string& dir) {
+  int64_t count = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) count += entry.is_regular_file();
+  return count;
+}
+
+// Every file of a folder, name → bytes.
+std::map<std::string, std::string> FolderFiles(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir))
+    files[entry.path().filename().string()] = ReadBytes(entry.path().string());
+  return files;
+}
+
+TEST(BadInputStandaloneSynthTest, EveryInputFileIsUsedOrSkippedInTheFolderAndAnArrayWritesTheSame) {
+  testing::TempDir dir;
+  for (const char* sub : {"speech/good", "speech/short", "speech/bad", "noise/NOI", "noise/SPK", "noise/BAD"})
+    fs::create_directories(dir.path() / sub);
+  const Audio clip = ReadAudio(testing::LibrivoxClips()[1]);  // 2.99 s at 16 kHz
+  const std::string s = dir / "speech/";
+  // Used: three recordings, and one whose samples hold a NaN (its header is
+  // fine, so it is used; its segments are skipped, counted in totals).
+  fs::copy_file(testing::LibrivoxClips()[1], s + "good/a.wav");
+  fs::copy_file(testing::LibrivoxClips()[2], s + "good/b.wav");
+  fs::copy_file(testing::LibrivoxClips()[3], s + "good/c.wav");
+  {
+    std::vector<float> samples = clip.samples;
+    samples[20000] = std::numeric_limits<float>::quiet_NaN();
+    WriteFrames(s + "bad/nan.wav", samples, 16000, 1, SF_FORMAT_WAV | SF_FORMAT_FLOAT);
+  }
+  // Skipped by the index: under prepare.min_seconds (0.1 s), unreadable, empty.
+  WriteAudio(s + "short/tiny.wav", std::vector<float>(clip.samples.begin() + 16000, clip.samples.begin() + 16800),
+             16000);
+  WriteBytes(s + "bad/zero_length.wav", "");
+  WriteBytes(s + "bad/not_audio.flac", "utterance,speaker\n19-198-0001,19\n");
+  WriteFrames(s + "bad/no_frames.wav", {}, 16000, 1, SF_FORMAT_WAV | SF_FORMAT_PCM_16);
+  // Skipped by the plan: 0.5 s, under one segment with short_policy = skip.
+  WriteAudio(s + "short/short.wav", std::vector<float>(clip.samples.begin() + 16000, clip.samples.begin() + 24000),
+             16000);
+  // Noise: two used; one unreadable (the index), one truncated and one
+  // silent (the noise bank, when a job decodes the noise).
+  fs::copy_file(testing::AlsaNoise(), dir / "noise/NOI/Noise.wav");
+  fs::copy_file(testing::LibrivoxClips()[4], dir / "noise/SPK/babble.wav");
+  const std::string noise = ReadBytes(testing::AlsaNoise());
+  WriteBytes(dir / "noise/BAD/truncated.wav", noise.substr(0, noise.size() / 3));
+  WriteBytes(dir / "noise/BAD/zero_length.wav", "");
+  WriteAudio(dir / "noise/BAD/silent.wav", std::vector<float>(48000, 0.0f), 16000);
+  WriteBytes(dir / "synth.ini",
+             "[corpus]\nspeech_folder = " + (dir / "speech") + "\nnoise_folder = " + (dir / "noise") + "\n"
+             "[jnd]\nsvm_model = " + testing::SourceDir() + "/configs/jnd-svm.model\n"
+             "[synth]\nsegment_seconds = 1\npairs_per_shard = 4\nthreads = 1\nshort_policy = skip\n");
+  const std::string synth = "synth " + (dir / "synth.ini") + " --log-level warn --out ";
+
+  const Outcome single = Jsqa(dir, synth + (dir / "single"));
+  ASSERT_EQ(single.code, 0) << Describe(single);
+
+  // skipped.tsv in the output folder: every file passed over, with its code.
+  const auto skipped = Skipped(dir / "single/skipped.tsv");
+  const auto code = [&](const std::string& where) {
+    const auto it = skipped.find(where);
+    return it == skipped.end() ? std::string("<not in skipped.tsv>") : it->second.substr(0, it->second.find('\t'));
+  };
+  EXPECT_EQ(code("speech: " + s + "bad/zero_length.wav"), "unreadable");
+  EXPECT_EQ(code("speech: " + s + "bad/not_audio.flac"), "unreadable");
+  EXPECT_EQ(code("speech: " + s + "bad/no_frames.wav"), "empty");
+  EXPECT_EQ(code("speech: " + s + "short/tiny.wav"), "too_short");
+  EXPECT_EQ(code("speech: " + s + "short/short.wav"), "too_short");
+  EXPECT_EQ(code("noise: " + (dir / "noise/BAD/zero_length.wav")), "unreadable");
+  EXPECT_EQ(code("noise: " + (dir / "noise/BAD/truncated.wav")), "truncated");
+  EXPECT_EQ(code("noise: " + (dir / "noise/BAD/silent.wav")), "silent");
+  EXPECT_EQ(skipped.size(), 8u) << ReadBytes(dir / "single/skipped.tsv");
+
+  // manifest.json: input files = used + skipped, by reason, per kind and in all.
+  const nlohmann::json manifest = ReadJsonFile(dir / "single/manifest.json");
+  const nlohmann::json& sources = manifest.at("sources");
+  EXPECT_EQ(sources.at("indexed_by"), "synth");
+  EXPECT_EQ(sources.at("skipped_list"), "skipped.tsv");
+  const std::map<std::string, std::map<std::string, int64_t>> by_reason = {
+      {"speech", {{"unreadable", 2}, {"empty", 1}, {"too_short", 2}}},
+      {"noise", {{"unreadable", 1}, {"truncated", 1}, {"silent", 1}}},
+      {"all", {{"unreadable", 3}, {"empty", 1}, {"too_short", 2}, {"truncated", 1}, {"silent", 1}}}};
+  const std::map<std::string, int64_t> used = {{"speech", 4}, {"noise", 2}, {"all", 6}};
+  for (const char* kind : {"speech", "noise", "all"}) {
+    SCOPED_TRACE(kind);
+    const nlohmann::json& counts = std::string(kind) == "all" ? sources : sources.at(kind);
+    const int64_t on_disk = std::string(kind) == "all" ? FilesUnder(dir / "speech") + FilesUnder(dir / "noise")
+                                                       : FilesUnder(dir / kind);
+    EXPECT_EQ(counts.at("input_files").get<int64_t>(), on_disk) << counts.dump();
+    EXPECT_EQ(counts.at("used").get<int64_t>(), used.at(kind)) << counts.dump();
+    EXPECT_EQ(counts.at("used").get<int64_t>() + counts.at("skipped").get<int64_t>(), on_disk) << counts.dump();
+    using Counts = std::map<std::string, int64_t>;
+    EXPECT_EQ(counts.at("skipped_by_reason").get<Counts>(), by_reason.at(kind)) << counts.dump();
+  }
+  // Segments lost inside used files stay in totals, in segments: the NaN
+  // file's 3, and the plan's one (padded) segment of short.wav.
+  const auto segments = manifest.at("totals").at("skipped_by_reason").get<std::map<std::string, int64_t>>();
+  const std::map<std::string, int64_t> expected_segments = {{"non_finite", 3}, {"too_short", 1}};
+  EXPECT_EQ(segments, expected_segments);
+
+  // A 2-job array, its second job first (SLURM's variables): the same
+  // folder, file for file. Then what a resubmitted job meets: a job whose
+  // shards are all complete (it decodes no noise, and counts nothing
+  // twice), and one killed after its shard was renamed but before its
+  // sidecar (and so before skipped.tsv and the manifest).
+  const std::string array = dir / "array";
+  const auto job = [&](int index) {
+    std::string output;
+    EXPECT_EQ(RunCommand("SLURM_ARRAY_TASK_ID=" + std::to_string(index) + " SLURM_ARRAY_TASK_COUNT=2 " +
+                             JsqaExecutable() + " " + synth + array,
+                         &output),
+              0)
+        << output;
+    return output;
+  };
+  job(1);
+  EXPECT_TRUE(fs::exists(array + "/skipped.tsv")) << "a job writes the list before the array completes";
+  EXPECT_FALSE(fs::exists(array + "/manifest.json"));
+  EXPECT_NE(job(0).find("all shards complete"), std::string::npos);
+  const auto reference = FolderFiles(dir / "single");
+  ASSERT_GE(manifest.at("shard_count").get<int>(), 2) << "nothing to split between the jobs";
+  EXPECT_EQ(FolderFiles(array), reference);
+  EXPECT_NE(job(1).find(": 0 pairs made;"), std::string::npos);
+  EXPECT_EQ(FolderFiles(array), reference);
+  const int shards = manifest.at("shard_count").get<int>();
+  const std::string shard = ShardFileName(1, shards);
+  fs::remove(array + "/" + shard.substr(0, shard.size() - 3) + ".json");
+  fs::remove(array + "/manifest.json");
+  fs::remove(array + "/skipped.tsv");
+  job(1);
+  EXPECT_EQ(FolderFiles(array), reference);
+
+  // inspect shows the folder with its sources, and the list by code.
+  const Outcome folder = Jsqa(dir, "inspect " + array);
+  ASSERT_EQ(folder.code, 0) << Describe(folder);
+  EXPECT_NE(folder.out.find(array + ": shard folder, complete\n"), std::string::npos) << folder.out;
+  for (const char* row : {"  sources.input_files  ", "  sources.used  ", "  sources.skipped  ",
+                          "  sources.speech.skipped_by_reason.too_short  ", "  sources.noise.used  "})
+    EXPECT_NE(folder.out.find(row), std::string::npos) << row << "\n" << folder.out;
+  EXPECT_EQ(folder.out.find('{'), std::string::npos) << "raw JSON in:\n" << folder.out;
+  const Outcome list = Jsqa(dir, "inspect " + array + "/skipped.tsv");
+  ASSERT_EQ(list.code, 0) << Describe(list);
+  EXPECT_NE(list.out.find("skipped inputs, 8 in all\n"), std::string::npos) << list.out;
 }
 
 // ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "tests/test_support.h"
 
@@ -118,9 +119,13 @@ TEST_F(CliTest, SlurmArrayJobsTogetherWriteTheSingleJobsShards) {
         << output;
   }
   EXPECT_NE(output.find("all shards complete"), std::string::npos) << output;
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(*dir_ / "single")) names.push_back(entry.path().filename());
-  ASSERT_GE(names.size(), 5u);  // at least two shards, their sidecars, the manifest
+  // The same files (no per-job ones), byte for byte.
+  std::set<std::string> names, array_names;
+  for (const auto& entry : fs::directory_iterator(*dir_ / "single")) names.insert(entry.path().filename());
+  for (const auto& entry : fs::directory_iterator(*dir_ / "array")) array_names.insert(entry.path().filename());
+  ASSERT_GE(names.size(), 6u);  // at least two shards, their sidecars, skipped.tsv, the manifest
+  EXPECT_EQ(array_names, names);
+  EXPECT_TRUE(names.count("skipped.tsv"));
   for (const std::string& name : names)
     EXPECT_EQ(testing::ReadBytes(*dir_ / ("array/" + name)), testing::ReadBytes(*dir_ / ("single/" + name))) << name;
   EXPECT_EQ(RunCommand(synth + (*dir_ / "bad") + " --shard-index 2 --num-shards 2", &output), 2) << output;

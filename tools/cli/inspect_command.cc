@@ -200,7 +200,7 @@ int InspectCommandMain(const std::vector<std::string>& args) {
   options.add_options()("path", po::value<std::string>()->required(),
                         "what to describe (positional): an audio file, a config (.ini), an HDF5 shard (.h5), a TSV the tool "
                         "wrote (items, skipped.tsv, stages.tsv), a JSON it wrote (summary, manifest, sidecar, result), "
-                        "encoder.pt / model.pt, or a run, sweep, sweep point or stage folder")(
+                        "encoder.pt / model.pt, or a run, sweep, sweep point, stage or shard (synth --out) folder")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "with a config: override a key, --set section.key=value (repeatable)");
   AddCommonOptions(options);
@@ -217,9 +217,11 @@ int InspectCommandMain(const std::vector<std::string>& args) {
       case FolderKind::kSweep: InspectSweepFolder(std::cout, path); break;
       case FolderKind::kSweepPoint: InspectSweepPoint(std::cout, path); break;
       case FolderKind::kStage: InspectStageFolder(std::cout, path); break;
+      case FolderKind::kShardSet: InspectShardFolder(std::cout, path); break;
       case FolderKind::kUnknown:
         throw UsageError(path.string() +
-                         ": not a folder the tool writes (no stages.tsv, sweep.csv, result.json or summary.json)");
+                         ": not a folder the tool writes (no stages.tsv, sweep.csv, result.json, summary.json or "
+                         "manifest.json)");
     }
   } else if (HasExtension(path, ".ini")) {
     InspectConfig(path.string(), values.count("set") ? values["set"].as<std::vector<std::string>>()

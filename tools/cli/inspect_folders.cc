@@ -55,6 +55,9 @@ FolderKind DetectFolderKind(const fs::path& folder) {
     if (StartsWith(entry.filename().string(), "point-") && fs::is_directory(entry)) return FolderKind::kSweep;
   if (fs::exists(folder / "result.json")) return FolderKind::kSweepPoint;
   if (fs::exists(folder / "summary.json") || fs::exists(folder / kCompleteMarker)) return FolderKind::kStage;
+  if (fs::exists(folder / "manifest.json")) return FolderKind::kShardSet;
+  for (const fs::path& entry : SortedEntries(folder))
+    if (StartsWith(entry.filename().string(), "pairs-") && entry.extension() == ".json") return FolderKind::kShardSet;
   return FolderKind::kUnknown;
 }
 
@@ -125,10 +128,9 @@ void InspectSweepPoint(std::ostream& out, const fs::path& folder) {
   PrintJsonReport(out, ReadJsonFile((folder / "result.json").string()));
 }
 
-void InspectStageFolder(std::ostream& out, const fs::path& folder) {
-  const bool complete = fs::exists(folder / kCompleteMarker);
-  out << folder.string() << ": stage folder, " << (complete ? "complete" : "INCOMPLETE") << "\n";
-  if (fs::exists(folder / "summary.json")) PrintJsonReport(out, ReadJsonFile((folder / "summary.json").string()));
+namespace {
+
+void PrintFiles(std::ostream& out, const fs::path& folder) {
   std::vector<std::vector<std::string>> files{{"file", "size"}};
   for (const fs::path& entry : SortedEntries(folder)) {
     if (fs::is_regular_file(entry))
@@ -140,6 +142,27 @@ void InspectStageFolder(std::ostream& out, const fs::path& folder) {
   }
   out << "  files:\n";
   PrintTable(out, files, "    ");
+}
+
+}  // namespace
+
+void InspectStageFolder(std::ostream& out, const fs::path& folder) {
+  const bool complete = fs::exists(folder / kCompleteMarker);
+  out << folder.string() << ": stage folder, " << (complete ? "complete" : "INCOMPLETE") << "\n";
+  if (fs::exists(folder / "summary.json")) PrintJsonReport(out, ReadJsonFile((folder / "summary.json").string()));
+  PrintFiles(out, folder);
+}
+
+void InspectShardFolder(std::ostream& out, const fs::path& folder) {
+  if (!fs::exists(folder / "manifest.json")) {
+    out << folder.string() << ": shard folder, INCOMPLETE (no manifest.json yet: shards of other jobs missing)\n";
+  } else {
+    nlohmann::json manifest = ReadJsonFile((folder / "manifest.json").string());
+    manifest.erase("shards");  // each is in the file list below; `inspect manifest.json` tables them
+    out << folder.string() << ": shard folder, complete\n";
+    PrintJsonReport(out, manifest);
+  }
+  PrintFiles(out, folder);
 }
 
 }  // namespace jsqa

@@ -59,10 +59,16 @@ int SynthCommandMain(const std::vector<std::string>& args) {
                      ": need 0 <= index < num-shards");
 
   const std::string manifests = values["manifests"].as<std::string>();
-  const auto speech = CorpusItems(CorpusKind::kSpeech, config, manifests);
-  const auto noise = CorpusItems(CorpusKind::kNoise, config, manifests);
+  // Indexing [corpus] here, each job passes over the same files: they go
+  // into the output folder (skipped.tsv, manifest.json's "sources"), as
+  // prepare's folder holds them under `run`. From a prepare folder, that
+  // folder has them already.
+  SynthInputs inputs;
+  inputs.indexed_by = manifests.empty() ? "synth" : "prepare";
+  const auto speech = CorpusItems(CorpusKind::kSpeech, config, manifests, &inputs.skipped);
+  const auto noise = CorpusItems(CorpusKind::kNoise, config, manifests, &inputs.skipped);
   const std::string out = values["out"].as<std::string>();
-  const nlohmann::json summary = RunSynthesis(config, speech, noise, out, job);
+  const nlohmann::json summary = RunSynthesis(config, speech, noise, out, job, inputs);
   std::cout << "synth: job " << job.index << " of " << job.count << ": " << summary["made"]["pairs"] << " pairs made; "
             << (summary["complete"].get<bool>() ? "all shards complete, manifest at " + (fs::path(out) / "manifest.json").string()
                                                 : std::string("waiting for other jobs' shards"))
