@@ -93,9 +93,11 @@ const PairMaker& SynthSetup::maker() {
     noise_args.resample = audio.Resampling();
     noise_args.cache_bytes = int64_t{synth.noise_cache_mb} << 20;
     noise_args.threads = threads_;
+    const auto& jnd = config_.Get<JndConfig>("jnd");
+    noise_args.dropout_samples = jnd.DropoutSamples(audio.sample_rate);
+    noise_args.max_dropout_fraction = jnd.max_noise_dropout_fraction;
     bank_ = std::make_unique<NoiseBank>(noise_, noise_args);
-    maker_ = std::make_unique<PairMaker>(speech_, *bank_, svm_ ? &*svm_ : nullptr, config_.Get<JndConfig>("jnd"),
-                                         synth, audio);
+    maker_ = std::make_unique<PairMaker>(speech_, *bank_, svm_ ? &*svm_ : nullptr, jnd, synth, audio);
   }
   return *maker_;
 }
