@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "augment/audio_io.h"
@@ -162,6 +166,163 @@ TEST_F(JndSvmTest, RejectsBadParameters) {
   args.folds = 1;
   double accuracy = 0.0;
   EXPECT_THROW(JndSvm::Train(*training_, args, &accuracy), Error);
+}
+
+// Features 0-4: snr_db, delta_db, spectral_distance, noise_flatness,
+// noise_fluctuation. The query moved to another Δ along its own line:
+// spectral distance in proportion, the rest held.
+JndFeatures AtDelta(const JndFeatures& features, double delta) {
+  JndFeatures moved = features;
+  moved[1] = delta;
+  moved[2] = features[1] > 0.0 ? features[2] / features[1] * delta : 0.0;
+  return moved;
+}
+
+std::string FileText(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+TEST_F(JndSvmTest, ProbabilityNeverRisesWithDelta) {
+  // All five features, trained on Δ < 6 dB: the RBF kernel alone rises
+  // again between and past its support vectors; the envelope must not.
+  const JndSvm svm = JndSvm::Train(*training_, JndSvmTrainArgs{});
+  const double delta_max = svm.training_ranges()[1].max + kJndRangeToleranceDb;
+  for (const JndJudgment& judgment : Judgments(40000, 30, 0.5, 6.0)) {
+    double previous = 1.0;
+    for (double delta = 0.0; delta <= delta_max; delta += 0.05) {
+      const double p = svm.Probability(AtDelta(judgment.features, delta));
+      // (AtDelta's line and Probability's agree to the last bit or so.)
+      EXPECT_LE(p, previous + 1e-12) << "delta " << delta << " dB, snr " << judgment.features[0] << " dB";
+      previous = p;
+    }
+  }
+}
+
+TEST_F(JndSvmTest, WithoutNoiseFeaturesAnyNoiseGetsTheSameAnswer) {
+  JndSvmTrainArgs args;
+  args.features = ParseJndFeatureList("snr_db,delta_db");
+  const JndSvm svm = JndSvm::Train(*training_, args);
+  for (const JndJudgment& judgment : Judgments(50000, 10, 0.0, 6.0)) {
+    JndFeatures unlike = judgment.features;
+    unlike[2] += 7.0;   // spectral distance
+    unlike[3] = -55.0;  // flatter than nothing in training: a low-passed noise
+    unlike[4] = 40.0;   // fluctuation
+    EXPECT_EQ(svm.Probability(unlike), svm.Probability(judgment.features));
+  }
+  // And it never rises with Δ, for any base SNR.
+  for (double snr = -5.0; snr <= 20.0; snr += 5.0) {
+    double previous = 1.0;
+    for (double delta = 0.0; delta <= 6.0; delta += 0.1) {
+      const double p = svm.Probability({snr, delta, 0.0, -20.0, 3.0});
+      EXPECT_LE(p, previous) << snr << " dB, delta " << delta;
+      previous = p;
+    }
+  }
+}
+
+TEST_F(JndSvmTest, QueryFarOutsideTheTrainingRangeNamesModelAndRange) {
+  testing::TempDir dir;
+  const std::string path = dir / "jnd.model";
+  JndSvm::Train(*training_, JndSvmTrainArgs{}).Save(path);
+  const JndSvm svm = JndSvm::Load(path);
+  const JndFeatureRange snr = svm.training_ranges()[0];
+  const JndFeatureRange delta = svm.training_ranges()[1];
+  const JndFeatures inside = training_->front().features;
+  char range[64];
+  std::snprintf(range, sizeof range, "from %.2f to %.2f dB", delta.min, delta.max);
+  try {
+    svm.Probability(AtDelta(inside, delta.max + kJndRangeToleranceDb + 0.5));
+    FAIL() << "expected an error for a Δ beyond the training range";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    EXPECT_NE(message.find("delta_db"), std::string::npos) << message;
+    EXPECT_NE(message.find(range), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+  JndFeatures low = inside;
+  low[0] = snr.min - kJndRangeToleranceDb - 0.5;
+  try {
+    svm.Probability(low);
+    FAIL() << "expected an error for an SNR below the training range";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("snr_db"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+  // Within the tolerance the query is clamped to the range's edge: the
+  // model is read there, not beyond.
+  EXPECT_NEAR(svm.Probability(AtDelta(inside, delta.max + 0.5 * kJndRangeToleranceDb)),
+              svm.Probability(AtDelta(inside, delta.max)), 1e-12);
+  JndFeatures high = inside;
+  high[0] = snr.max + 0.5 * kJndRangeToleranceDb;
+  JndFeatures edge = inside;
+  edge[0] = snr.max;
+  EXPECT_EQ(svm.Probability(high), svm.Probability(edge));
+}
+
+TEST_F(JndSvmTest, ModelFileRecordsFeaturesAndRanges) {
+  JndSvmTrainArgs args;
+  args.features = ParseJndFeatureList("snr_db,delta_db,spectral_distance");
+  const JndSvm svm = JndSvm::Train(*training_, args);
+  testing::TempDir dir;
+  svm.Save(dir / "jnd.model");
+  const std::string text = FileText(dir / "jnd.model");
+  EXPECT_NE(text.find("\n#jsqa-jnd-svm features snr_db delta_db spectral_distance\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n#jsqa-jnd-svm range delta_db "), std::string::npos);
+  const JndSvm loaded = JndSvm::Load(dir / "jnd.model");
+  EXPECT_EQ(loaded.features(), args.features);
+  EXPECT_EQ(loaded.name(), dir / "jnd.model");
+  for (int f = 0; f < kJndFeatureCount; ++f) {
+    EXPECT_EQ(loaded.training_ranges()[f].min, svm.training_ranges()[f].min) << JndFeatureNames()[f];
+    EXPECT_EQ(loaded.training_ranges()[f].max, svm.training_ranges()[f].max) << JndFeatureNames()[f];
+  }
+  // Every training judgment lies inside the recorded ranges.
+  for (const JndJudgment& judgment : *training_)
+    for (int f = 0; f < kJndFeatureCount; ++f) {
+      EXPECT_GE(judgment.features[f], svm.training_ranges()[f].min);
+      EXPECT_LE(judgment.features[f], svm.training_ranges()[f].max);
+    }
+  for (const JndJudgment& judgment : Judgments(60000, 10, 0.0, 6.0))
+    EXPECT_EQ(loaded.Probability(judgment.features), svm.Probability(judgment.features));
+}
+
+TEST(JndFeatureListTest, ParsesNamesAndRefusesUnknownOnesOrNoDelta) {
+  EXPECT_EQ(JndFeatureList(ParseJndFeatureList("delta_db,snr_db")), "snr_db,delta_db");
+  EXPECT_EQ(JndFeatureList(kAllJndFeatures), "snr_db,delta_db,spectral_distance,noise_flatness,noise_fluctuation");
+  try {
+    ParseJndFeatureList("snr_db,delta_db,loudness");
+    FAIL() << "expected an error";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("'loudness'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("noise_fluctuation"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(ParseJndFeatureList("snr_db"), UsageError);
+  EXPECT_THROW(ParseJndFeatureList(""), UsageError);
+}
+
+TEST_F(JndSvmTest, ModelWithoutTrainingRangesIsAOneLineError) {
+  // What svm_save_model alone wrote, as every model before the ranges.
+  testing::TempDir dir;
+  JndSvm::Train(*training_, JndSvmTrainArgs{}).Save(dir / "full.model");
+  std::istringstream lines(FileText(dir / "full.model"));
+  std::string bare;
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("#jsqa-jnd-svm", 0) != 0) bare += line + "\n";
+  const std::string path = dir / "old.model";
+  testing::WriteBytes(path, bare);
+  try {
+    JndSvm::Load(path);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    EXPECT_NE(message.find("records no training ranges"), std::string::npos) << message;
+    EXPECT_NE(message.find("jnd-svm train"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
 }
 
 TEST(JndSvmLoadTest, GarbageOrMissingFileNamesThePath) {

@@ -53,6 +53,44 @@ std::string LineWith(const std::string& text, const std::string& part) {
   return text.substr(begin, text.find('\n', at) - begin);
 }
 
+// The two tables of an acceptance report (jnd_acceptance.h), as rows of
+// whitespace-separated cells, header first.
+struct AcceptanceTables {
+  std::vector<std::vector<std::string>> svm;
+  std::vector<std::vector<std::string>> prior;
+};
+
+AcceptanceTables ParseAcceptance(const std::string& output) {
+  AcceptanceTables tables;
+  std::vector<std::vector<std::string>>* table = nullptr;
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("JND SVM ", 0) == 0) {
+      table = &tables.svm;
+    } else if (line.rfind("published-threshold prior", 0) == 0) {
+      table = &tables.prior;
+    } else if (table && line.rfind("  ", 0) == 0 && line.find('(') == std::string::npos) {
+      std::istringstream cells(line);
+      std::vector<std::string> row;
+      for (std::string cell; cells >> cell;) row.push_back(cell);
+      table->push_back(row);
+    } else {
+      table = nullptr;
+    }
+  }
+  return tables;
+}
+
+// Every column's acceptance (%) is non-increasing down the Δ rows.
+void ExpectNeverRises(const std::vector<std::vector<std::string>>& table, const std::string& output) {
+  ASSERT_GE(table.size(), 2u) << output;
+  for (size_t column = 1; column < table[0].size(); ++column)
+    for (size_t row = 2; row < table.size(); ++row)
+      EXPECT_LE(std::stod(table[row][column]), std::stod(table[row - 1][column]))
+          << table[0][column] << " at delta_db " << table[row][0] << "\n"
+          << output;
+}
+
 class JndSvmCliTest : public ::testing::Test {
  protected:
   // Prior judgments over two LibriVox clips, a voice clip copied next to the
@@ -85,13 +123,27 @@ TEST_F(JndSvmCliTest, PriorThenTrainMakesALoadableModel) {
   EXPECT_EQ(ReadBytes(dir_ / "again.csv"), csv);
 
   ASSERT_EQ(Jsqa("jnd-svm train --judgments " + (dir_ / "judgments.csv") + " --out " +
-                     (dir_ / "jnd.model") + " --folds 3 --segment-seconds 2",
+                     (dir_ / "jnd.model") + " --folds 3 --segment-seconds 2 --table-pairs 10",
                  &output),
             0)
       << output;
   EXPECT_NE(output.find("60 judgments, 0 skipped, cross-validated accuracy "), std::string::npos) << output;
   EXPECT_NE(output.find("label 1 (heard as the same): "), std::string::npos) << output;
+  EXPECT_NE(output.find("features: snr_db,delta_db,spectral_distance,noise_flatness,noise_fluctuation; "
+                        "training ranges: snr_db ["),
+            std::string::npos)
+      << output;
   EXPECT_NE(ReadBytes(dir_ / "jnd.model").find("svm_type c_svc"), std::string::npos);
+  EXPECT_NE(ReadBytes(dir_ / "jnd.model").find("\n#jsqa-jnd-svm range delta_db "), std::string::npos);
+  // The report's acceptance-versus-Δ tables, the model's and the prior's,
+  // one column per noise (here Noise.wav alone), Δ = 0 to 20 dB.
+  const AcceptanceTables tables = ParseAcceptance(output);
+  ASSERT_EQ(tables.svm.size(), 22u) << output;
+  EXPECT_EQ(tables.svm[0], (std::vector<std::string>{"delta_db", "Noise"})) << output;
+  EXPECT_EQ(tables.prior.size(), 22u) << output;
+  EXPECT_EQ(tables.prior[1], (std::vector<std::string>{"0.00", "100.0"})) << output;
+  EXPECT_EQ(tables.prior[21], (std::vector<std::string>{"20.00", "0.0"})) << output;
+  ExpectNeverRises(tables.svm, output);
 
   // The model loads and says what the prior taught it: a 0.2 dB difference
   // is heard as the same more likely than a 12 dB one.
@@ -101,6 +153,81 @@ TEST_F(JndSvmCliTest, PriorThenTrainMakesALoadableModel) {
   EXPECT_GE(small, 0.0);
   EXPECT_LE(small, 1.0);
   EXPECT_GT(small, large) << "P(same) at 0.2 dB " << small << ", at 12 dB " << large;
+}
+
+// The shipped model over the demo corpus's CHiME-3-layout noise (BUS:
+// Noise.wav below 2 kHz; CAF, PED: babble; STR: Noise.wav), LibriSpeech-
+// layout speech, s ~ U[-5, 20] dB: acceptance at Δ = 0 to 20 dB never
+// rises, per environment. (The model it replaced accepted 100 % of BUS
+// pairs at every Δ, and 90-96 % of the others again at 10 dB.)
+TEST_F(JndSvmCliTest, ShippedModelAcceptanceNeverRisesWithDeltaOnDemoNoise) {
+  testing::WriteDemoConfig(dir_.path(), "demo.ini");
+  const std::string corpus = dir_ / "corpus";
+  std::string output;
+  ASSERT_EQ(Jsqa("jnd-svm prior --speech " + corpus + "/LibriSpeech --noise " + corpus +
+                     "/CHiME3/data/audio/16kHz/backgrounds --count 240 --seed 5 --snr-min -5 --snr-max 20"
+                     " --segment-seconds 2 --out " + (dir_ / "pairs.csv"),
+                 &output),
+            0)
+      << output;
+  ASSERT_EQ(Jsqa("jnd-svm acceptance --model " + testing::SourceDir() + "/configs/jnd-svm.model --judgments " +
+                     (dir_ / "pairs.csv") + " --segment-seconds 2 --table-pairs 25",
+                 &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("pairs per environment: BUS 25, CAF 25, PED 25, STR 25"), std::string::npos) << output;
+  EXPECT_EQ(output.find("warning"), std::string::npos) << output;
+  EXPECT_EQ(output.find("not measured"), std::string::npos) << "the model covers 0-20 dB\n" << output;
+  const AcceptanceTables tables = ParseAcceptance(output);
+  ASSERT_EQ(tables.svm.size(), 22u) << output;
+  EXPECT_EQ(tables.svm[0], (std::vector<std::string>{"delta_db", "BUS", "CAF", "PED", "STR"})) << output;
+  ExpectNeverRises(tables.svm, output);
+  ExpectNeverRises(tables.prior, output);
+  // A filter, not a wall: nearly everything at 1 dB, nothing at 6 dB or more.
+  EXPECT_EQ(tables.svm[2], (std::vector<std::string>{"1.00", "100.0", "100.0", "100.0", "100.0"})) << output;
+  for (size_t row = 7; row < tables.svm.size(); ++row)
+    EXPECT_EQ(tables.svm[row], (std::vector<std::string>{tables.svm[row][0], "0.0", "0.0", "0.0", "0.0"}))
+        << output;
+}
+
+// A config that asks a model about Δ far beyond what it was trained on
+// stops with a line naming the model and its range, instead of guessing.
+TEST_F(JndSvmCliTest, SynthRefusesPairsFarOutsideTheModelsRange) {
+  std::string output;
+  ASSERT_EQ(Prior("narrow.csv", 80, &output), 0) << output;  // Δ < 24 dB
+  // The same rows with Δ scaled into [0, 6) dB: a model that knows Δ < 6.
+  std::istringstream rows(ReadBytes(dir_ / "narrow.csv"));
+  std::string line;
+  std::getline(rows, line);
+  std::string csv = line + "\n";
+  while (std::getline(rows, line)) {
+    std::vector<std::string> fields;
+    std::istringstream parts(line);
+    for (std::string field; std::getline(parts, field, ',');) fields.push_back(field);
+    const double delta = std::stod(fields[5]) / 4.0;
+    fields[5] = std::to_string(delta);
+    fields[6] = delta < 3.0 ? "1" : "0";
+    for (size_t i = 0; i < fields.size(); ++i) csv += (i ? "," : "") + fields[i];
+    csv += "\n";
+  }
+  WriteBytes(dir_ / "narrow.csv", csv);
+  ASSERT_EQ(Jsqa("jnd-svm train --judgments " + (dir_ / "narrow.csv") + " --out " + (dir_ / "narrow.model") +
+                     " --folds 3 --segment-seconds 2 --table-pairs 5",
+                 &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("(not measured, outside the model's training range, where queries are errors: delta_db 7.00, 8.00"),
+            std::string::npos)
+      << output;
+  const std::string config = testing::WriteDemoConfig(dir_.path(), "demo.ini");
+  EXPECT_EQ(Jsqa("synth " + config + " --set jnd.svm_model=" + (dir_ / "narrow.model") +
+                     " --set jnd.delta_min_db=15 --set jnd.delta_max_db=20 --out " + (dir_ / "pairs"),
+                 &output),
+            1)
+      << output;
+  EXPECT_NE(output.find("JND SVM model " + (dir_ / "narrow.model") + " was trained on delta_db"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("dB is more than 1 dB outside it"), std::string::npos) << output;
 }
 
 TEST_F(JndSvmCliTest, MissingColumnIsAUsageError) {
@@ -157,7 +284,9 @@ TEST_F(JndSvmCliTest, UsageErrorsExitTwo) {
   std::string output;
   EXPECT_EQ(Jsqa("jnd-svm", &output), 2);
   EXPECT_EQ(Jsqa("jnd-svm frobnicate", &output), 2);
-  EXPECT_NE(output.find("allowed: train, prior"), std::string::npos) << output;
+  EXPECT_NE(output.find("allowed: train, prior, acceptance"), std::string::npos) << output;
+  EXPECT_EQ(Jsqa("jnd-svm train --judgments x.csv --out x.model --features snr_db,loudness", &output), 2);
+  EXPECT_NE(output.find("unknown JND feature 'loudness'"), std::string::npos) << output;
   EXPECT_EQ(Jsqa("jnd-svm train --out x.model", &output), 2);
   EXPECT_EQ(Jsqa("jnd-svm prior --speech " + (dir_ / "nowhere") + " --noise " + testing::AlsaNoise() +
                      " --out " + (dir_ / "p.csv"),

@@ -76,76 +76,75 @@ int64_t OffsetSamples(const Columns& columns, const CsvRow& row, const char* col
   return std::llround(seconds * sample_rate);
 }
 
-// Decoded, resampled recordings by path: a listening test reuses a few
-// stimuli across many rows.
-class AudioCache {
- public:
-  explicit AudioCache(int sample_rate) : sample_rate_(sample_rate) {}
-
-  const std::vector<float>& Get(const std::string& path) {
-    const auto it = cache_.find(path);
-    if (it != cache_.end()) return it->second;
-    const Audio audio = ReadAudio(path);
-    return cache_.emplace(path, Resample(audio.samples, audio.sample_rate, sample_rate_)).first->second;
-  }
-
- private:
-  int sample_rate_;
-  std::map<std::string, std::vector<float>> cache_;
-};
-
-JndJudgment ParseRow(const Columns& columns, const CsvRow& row, const fs::path& csv_dir,
-                     const JudgmentReadArgs& args, AudioCache& audio) {
+JudgmentRow ParseRow(const Columns& columns, const CsvRow& row, const fs::path& csv_dir,
+                     const JudgmentReadArgs& args) {
+  JudgmentRow parsed;
+  parsed.line = row.line;
   const std::string label = columns.Required(row, "label");
   JSQA_CHECK(label == "0" || label == "1", "label '", label, "' is not 0 or 1");
-  const double snr_db = ParseNumber(columns.Required(row, "snr_db"), "snr_db");
-  const double delta_db = ParseNumber(columns.Required(row, "delta_db"), "delta_db");
-  const int64_t clean_offset = OffsetSamples(columns, row, "clean_offset_s", args.sample_rate);
-  const int64_t noise_offset = OffsetSamples(columns, row, "noise_offset_s", args.sample_rate);
+  parsed.label = label == "1" ? 1 : 0;
+  parsed.snr_db = ParseNumber(columns.Required(row, "snr_db"), "snr_db");
+  parsed.delta_db = ParseNumber(columns.Required(row, "delta_db"), "delta_db");
+  parsed.clean_offset = OffsetSamples(columns, row, "clean_offset_s", args.sample_rate);
+  parsed.noise_offset = OffsetSamples(columns, row, "noise_offset_s", args.sample_rate);
   const auto resolve = [&](const char* column) {
     const std::string field = columns.Required(row, column);
     JSQA_CHECK(!field.empty(), column, " is empty");
     const fs::path path(field);
     return (path.is_relative() ? csv_dir / path : path).string();
   };
-  const std::string clean_path = resolve("clean_path");
-  const std::string noise_path = resolve("noise_path");
-  const std::vector<float>& clean = audio.Get(clean_path);
-  const std::vector<float>& noise = audio.Get(noise_path);
+  parsed.clean_path = resolve("clean_path");
+  parsed.noise_path = resolve("noise_path");
+  return parsed;
+}
 
-  const int64_t length = std::llround(args.segment_seconds * args.sample_rate);
-  const int64_t clean_size = static_cast<int64_t>(clean.size());
-  JSQA_CHECK(clean_offset < clean_size, "clean_offset_s is past the end of ", clean_path);
-  JSQA_CHECK(noise_offset < static_cast<int64_t>(noise.size()), "noise_offset_s is past the end of ",
-             noise_path);
-  // Short speech is padded with silence (the pair is then mostly noise);
-  // short noise is looped, as synthesis does.
-  const std::vector<float> clean_segment =
-      PadToLength(Crop(clean, clean_offset, std::min(length, clean_size - clean_offset)), length);
-  const std::vector<float> noise_segment = LoopToLength(noise, noise_offset, length);
-
+JndJudgment Judge(const JudgmentRow& row, const JudgmentReadArgs& args, JudgmentAudio& audio) {
+  const JudgmentAudio::Segments segments = audio.Get(row);
   JndPair pair;
-  MixJndPair(clean_segment, noise_segment, snr_db, snr_db + delta_db, JndMixArgs{}, pair);
+  MixJndPair(segments.clean, segments.noise, row.snr_db, row.snr_db + row.delta_db, JndMixArgs{}, pair);
   JndJudgment judgment;
-  judgment.features = ComputeJndFeatures(pair.a, pair.b, noise_segment, pair.snr_a_db, pair.snr_b_db,
+  judgment.features = ComputeJndFeatures(pair.a, pair.b, segments.noise, pair.snr_a_db, pair.snr_b_db,
                                          args.sample_rate);
-  judgment.label = label == "1" ? 1 : 0;
+  judgment.label = row.label;
   return judgment;
 }
 
 }  // namespace
+
+const std::vector<float>& JudgmentAudio::Recording(const std::string& path) {
+  const auto it = cache_.find(path);
+  if (it != cache_.end()) return it->second;
+  const Audio audio = ReadAudio(path);
+  return cache_.emplace(path, Resample(audio.samples, audio.sample_rate, args_.sample_rate)).first->second;
+}
+
+JudgmentAudio::Segments JudgmentAudio::Get(const JudgmentRow& row) {
+  const std::vector<float>& clean = Recording(row.clean_path);
+  const std::vector<float>& noise = Recording(row.noise_path);
+  const int64_t length = std::llround(args_.segment_seconds * args_.sample_rate);
+  const int64_t clean_size = static_cast<int64_t>(clean.size());
+  JSQA_CHECK(row.clean_offset < clean_size, "clean_offset_s is past the end of ", row.clean_path);
+  JSQA_CHECK(row.noise_offset < static_cast<int64_t>(noise.size()), "noise_offset_s is past the end of ",
+             row.noise_path);
+  // Short speech is padded with silence (the pair is then mostly noise);
+  // short noise is looped, as synthesis does.
+  return {PadToLength(Crop(clean, row.clean_offset, std::min(length, clean_size - row.clean_offset)), length),
+          LoopToLength(noise, row.noise_offset, length)};
+}
 
 JudgmentSet ReadJudgments(const std::string& csv_path, const JudgmentReadArgs& args) {
   const std::vector<CsvRow> rows = ReadCsvFile(csv_path);
   if (rows.empty()) throw UsageError(csv_path + ": empty judgments CSV (no header row)");
   const Columns columns(rows.front(), csv_path);
   const fs::path csv_dir = fs::path(csv_path).parent_path();
-  AudioCache audio(args.sample_rate);
+  JudgmentAudio audio(args);
 
   JudgmentSet set;
   for (size_t i = 1; i < rows.size(); ++i) {
     try {
-      set.judgments.push_back(ParseRow(columns, rows[i], csv_dir, args, audio));
+      const JudgmentRow row = ParseRow(columns, rows[i], csv_dir, args);
+      set.judgments.push_back(Judge(row, args, audio));
+      set.rows.push_back(row);
     } catch (const Error& e) {
       JSQA_LOG(kWarn) << "jnd-svm train: skipped " << csv_path << ":" << rows[i].line << ": " << e.what();
       ++set.skipped;

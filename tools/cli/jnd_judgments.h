@@ -8,6 +8,8 @@
 // Relative paths are relative to the CSV's folder.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,9 +22,46 @@ struct JudgmentReadArgs {
   double segment_seconds = 4.0;  // pair length; clean is zero-padded, noise looped
 };
 
+// A row as read, enough to rebuild its pair at another Δ (the acceptance
+// table of jnd_acceptance.h does).
+struct JudgmentRow {
+  int line = 0;            // in the CSV, 1-based
+  std::string clean_path;  // resolved against the CSV's folder
+  std::string noise_path;
+  int64_t clean_offset = 0;  // samples at JudgmentReadArgs::sample_rate
+  int64_t noise_offset = 0;
+  double snr_db = 0.0;  // the lower SNR s; the pair is (s, s + delta_db)
+  double delta_db = 0.0;
+  int label = 0;
+};
+
 struct JudgmentSet {
   std::vector<JndJudgment> judgments;
+  std::vector<JudgmentRow> rows;  // rows[i] made judgments[i]
   int skipped = 0;  // rows left out, each logged as a warning naming CSV:LINE and why
+};
+
+// The clean and noise segments of a row, as ReadJudgments mixes them:
+// speech cropped at its offset and zero-padded, noise looped. Recordings
+// are decoded and resampled once and kept (a listening test reuses a few
+// stimuli across many rows). Not thread-safe.
+class JudgmentAudio {
+ public:
+  explicit JudgmentAudio(const JudgmentReadArgs& args) : args_(args) {}
+
+  struct Segments {
+    std::vector<float> clean;  // [segment samples]
+    std::vector<float> noise;  // [segment samples]
+  };
+  // Throws jsqa::Error naming the file for unreadable audio or an offset
+  // past its end.
+  Segments Get(const JudgmentRow& row);
+
+ private:
+  const std::vector<float>& Recording(const std::string& path);
+
+  JudgmentReadArgs args_;
+  std::map<std::string, std::vector<float>> cache_;
 };
 
 // Each row: read both recordings, resample, cut the segment at the offsets,

@@ -12,11 +12,16 @@ namespace jsqa {
 struct PriorJudgmentArgs {
   std::vector<std::string> speech;  // audio files, or folders searched for them
   std::vector<std::string> noise;   // likewise; speech clips serve as babble
-  int count = 2000;                 // rows
+  int count = 6000;                 // rows
   uint64_t seed = 1;
-  double snr_min_db = -5.0;  // lower SNR s ~ U[snr_min, snr_max)
-  double snr_max_db = 20.0;
-  double delta_max_db = 6.0;     // Δ ~ U[0, delta_max); the pair is (s, s + Δ)
+  // The ranges a trained model will answer for (JndSvm refuses queries
+  // farther outside them than kJndRangeToleranceDb), so they cover what a
+  // config may ask: Δ up to 20 dB (the ablations sweep Δ to 6 dB; beyond the
+  // JND every pair is labelled different, and the model must have seen
+  // that), and lower SNRs from s_min - Δ_max (a draw may go down) to s_max.
+  double snr_min_db = -30.0;  // lower SNR s ~ U[snr_min, snr_max)
+  double snr_max_db = 30.0;
+  double delta_max_db = 24.0;    // Δ ~ U[0, delta_max); the pair is (s, s + Δ)
   double segment_seconds = 4.0;  // offsets leave a whole segment where they can
 };
 

@@ -5,6 +5,7 @@
 #include "augment/jnd_svm.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"
+#include "tools/cli/jnd_acceptance.h"
 #include "tools/cli/jnd_judgments.h"
 #include "tools/cli/jnd_prior_judgments.h"
 
@@ -14,11 +15,42 @@ namespace {
 constexpr const char* kUsage =
     "usage: jsqa-pipeline jnd-svm train --judgments CSV --out MODEL [--c C --gamma G --folds K --seed N]\n"
     "       jsqa-pipeline jnd-svm prior --speech FILES_OR_DIRS... --noise FILES_OR_DIRS... --out CSV\n"
-    "                                   [--count N --seed N --snr-min DB --snr-max DB --delta-max DB]";
+    "                                   [--count N --seed N --snr-min DB --snr-max DB --delta-max DB]\n"
+    "       jsqa-pipeline jnd-svm acceptance --model MODEL --judgments CSV\n"
+    "                                        [--table-delta-max DB --table-delta-step DB --table-pairs N]";
+
+// The acceptance-versus-Δ table's options, shared by train and acceptance.
+void AddAcceptanceOptions(po::options_description& options, AcceptanceArgs& args) {
+  options.add_options()
+      ("table-delta-max", po::value<double>(&args.delta_max_db)->default_value(args.delta_max_db),
+       "acceptance table: largest Δ, dB")
+      ("table-delta-step", po::value<double>(&args.delta_step_db)->default_value(args.delta_step_db),
+       "acceptance table: Δ step, dB")
+      ("table-pairs", po::value<int>(&args.pairs_per_environment)->default_value(args.pairs_per_environment),
+       "acceptance table: pairs per noise environment, the first in the CSV (0: all)")
+      ("threshold", po::value<double>(&args.threshold)->default_value(args.threshold),
+       "acceptance table: accept when P(same) >= this (as jnd.svm_threshold)");
+}
+
+// Prints the table, and a warning line per environment whose acceptance
+// rises with Δ somewhere (a JND filter must not).
+void ReportAcceptance(const JndSvm& svm, const JudgmentSet& set, const JudgmentReadArgs& read,
+                      const AcceptanceArgs& args, const std::string& model_name) {
+  const AcceptanceTable table = MeasureAcceptance(svm, set.rows, read, args);
+  PrintAcceptance(std::cout, table, model_name);
+  for (size_t e = 0; e < table.environments.size(); ++e)
+    for (size_t d = 1; d < table.deltas_db.size(); ++d)
+      if (table.svm_accepted[e][d] > table.svm_accepted[e][d - 1]) {
+        std::cout << "warning: acceptance rises with delta_db in " << table.environments[e] << " (at "
+                  << table.deltas_db[d] << " dB)\n";
+        break;
+      }
+}
 
 int TrainMain(const std::vector<std::string>& args) {
   JndSvmTrainArgs train;
   JudgmentReadArgs read;
+  AcceptanceArgs acceptance;
   po::options_description options("jnd-svm train options");
   options.add_options()
       ("judgments", po::value<std::string>()->required(),
@@ -30,10 +62,14 @@ int TrainMain(const std::vector<std::string>& args) {
        "cross-validation folds for the reported accuracy")
       ("seed", po::value<uint64_t>(&train.seed)->default_value(train.seed),
        "seed of libsvm's shuffles (same seed, same model)")
+      ("features", po::value<std::string>()->default_value(JndFeatureList(kAllJndFeatures)),
+       "features the model uses, comma-separated (must include delta_db); leave out what the labels "
+       "cannot depend on: judgments from `jnd-svm prior` depend on snr_db and delta_db alone")
       ("sample-rate", po::value<int>(&read.sample_rate)->default_value(read.sample_rate),
        "Hz the pairs are rebuilt and measured at")
       ("segment-seconds", po::value<double>(&read.segment_seconds)->default_value(read.segment_seconds),
        "pair length in seconds (speech padded, noise looped)");
+  AddAcceptanceOptions(options, acceptance);
   AddCommonOptions(options);
   po::variables_map values;
   if (!ParseCommandLine(kUsage, args, options, {}, values)) return 0;
@@ -41,6 +77,7 @@ int TrainMain(const std::vector<std::string>& args) {
   if (!(read.segment_seconds > 0.0)) throw UsageError("--segment-seconds must be > 0");
   if (!(train.c > 0.0) || !(train.gamma > 0.0)) throw UsageError("--c and --gamma must be > 0");
   if (train.folds < 2) throw UsageError("--folds must be >= 2");
+  train.features = ParseJndFeatureList(values["features"].as<std::string>());
 
   const JudgmentSet set = ReadJudgments(values["judgments"].as<std::string>(), read);
   double accuracy = 0.0;
@@ -54,7 +91,39 @@ int TrainMain(const std::vector<std::string>& args) {
             << std::fixed << std::setprecision(1) << 100.0 * accuracy << " %\n"
             << "label 1 (heard as the same): " << same << ", label 0 (heard as different): "
             << set.judgments.size() - same << "\n"
-            << "model written to " << out << "\n";
+            << "features: " << JndFeatureList(train.features) << "; training ranges:" << std::setprecision(2);
+  for (int f = 0; f < kJndFeatureCount; ++f)
+    std::cout << (f ? ", " : " ") << JndFeatureNames()[f] << " [" << svm.training_ranges()[f].min << ", "
+              << svm.training_ranges()[f].max << "]";
+  std::cout << "\nmodel written to " << out << "\n";
+  ReportAcceptance(svm, set, read, acceptance, out);
+  return 0;
+}
+
+int AcceptanceMain(const std::vector<std::string>& args) {
+  JudgmentReadArgs read;
+  AcceptanceArgs acceptance;
+  po::options_description options("jnd-svm acceptance options");
+  options.add_options()
+      ("model", po::value<std::string>()->required(), "JND SVM model file")
+      ("judgments", po::value<std::string>()->required(),
+       "judgments CSV whose rows give the pairs (speech, noise, s); labels are not used")
+      ("sample-rate", po::value<int>(&read.sample_rate)->default_value(read.sample_rate),
+       "Hz the pairs are built and measured at")
+      ("segment-seconds", po::value<double>(&read.segment_seconds)->default_value(read.segment_seconds),
+       "pair length in seconds (speech padded, noise looped)");
+  AddAcceptanceOptions(options, acceptance);
+  AddCommonOptions(options);
+  po::variables_map values;
+  if (!ParseCommandLine(kUsage, args, options, {}, values)) return 0;
+  if (read.sample_rate <= 0) throw UsageError("--sample-rate must be > 0");
+  if (!(read.segment_seconds > 0.0)) throw UsageError("--segment-seconds must be > 0");
+
+  const std::string model = values["model"].as<std::string>();
+  const JndSvm svm = JndSvm::Load(model);
+  const JudgmentSet set = ReadJudgments(values["judgments"].as<std::string>(), read);
+  std::cout << set.rows.size() << " rows, " << set.skipped << " skipped\n";
+  ReportAcceptance(svm, set, read, acceptance, model);
   return 0;
 }
 
@@ -97,11 +166,12 @@ int JndSvmCommandMain(const std::vector<std::string>& args) {
     std::cout << kUsage << "\n\n(jsqa-pipeline jnd-svm ACTION --help for each action's options)\n";
     return 0;
   }
-  if (args.empty()) throw UsageError("missing action: train or prior (see --help)");
+  if (args.empty()) throw UsageError("missing action: train, prior or acceptance (see --help)");
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "train") return TrainMain(rest);
   if (args[0] == "prior") return PriorMain(rest);
-  throw UsageError("unknown action '" + args[0] + "': allowed: train, prior");
+  if (args[0] == "acceptance") return AcceptanceMain(rest);
+  throw UsageError("unknown action '" + args[0] + "': allowed: train, prior, acceptance");
 }
 
 }  // namespace jsqa
