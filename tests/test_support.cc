@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -71,6 +72,13 @@ std::string ReadBytes(const std::string& path) {
 
 std::string JsqaExecutable() { return JSQA_EXECUTABLE; }
 std::string SourceDir() { return JSQA_SOURCE_DIR; }
+
+void UnsetDistributedEnvironment() {
+  for (const char* name : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "SLURM_PROCID",
+                           "SLURM_NTASKS", "SLURM_LOCALID", "SLURM_JOB_NODELIST", "SLURM_JOB_ID", "SLURM_STEP_ID",
+                           "SLURM_STEP_NUM_TASKS", "SLURM_STEP_NODELIST"})
+    unsetenv(name);
+}
 
 int FreePort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -40,6 +40,9 @@ std::string JsqaExecutable();
 // The repository root (for shipped configs and models).
 std::string SourceDir();
 
+// Unsets torchrun's and SLURM's rank variables (DistributedEnv reads them).
+void UnsetDistributedEnvironment();
+
 // A TCP port on loopback nobody listens on now (the kernel's pick for port 0).
 int FreePort();
 

@@ -402,10 +402,7 @@ TEST(ModelFile, PythonTorchJitLoadReadsTheSameWeights) {
 class EnvironmentTest : public ::testing::Test {
  protected:
   void TearDown() override {
-    for (const char* name : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "SLURM_PROCID",
-                             "SLURM_NTASKS", "SLURM_LOCALID", "SLURM_JOB_NODELIST", "SLURM_JOB_ID", "SLURM_STEP_ID",
-                             "SLURM_STEP_NUM_TASKS", "SLURM_STEP_NODELIST"})
-      unsetenv(name);
+    testing::UnsetDistributedEnvironment();
   }
 };
 

@@ -10,6 +10,7 @@
 
 #include "pipeline/base/error.h"
 #include "pipeline/run/distributed_env.h"
+#include "tests/test_support.h"
 #include "pipeline/run/slurm_hostlist.h"
 
 namespace jsqa {
@@ -79,10 +80,7 @@ TEST(DerivedMasterPortTest, NeverInTheEphemeralRangeNorOnTorchsDefaults) {
 class SlurmEnvironmentTest : public ::testing::Test {
  protected:
   void TearDown() override {
-    for (const char* name : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "SLURM_PROCID",
-                             "SLURM_NTASKS", "SLURM_LOCALID", "SLURM_JOB_NODELIST", "SLURM_JOB_ID", "SLURM_STEP_ID",
-                             "SLURM_STEP_NUM_TASKS", "SLURM_STEP_NODELIST"})
-      unsetenv(name);
+    testing::UnsetDistributedEnvironment();
   }
 };
 

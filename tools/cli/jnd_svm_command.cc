@@ -20,6 +20,20 @@ constexpr const char* kUsage =
     "                                        [--table-delta-max DB --table-delta-step DB --table-pairs N]";
 
 // The acceptance-versus-Δ table's options, shared by train and acceptance.
+// How the judgments' pairs are rebuilt from their rows (train and acceptance).
+void AddPairReadOptions(po::options_description& options, JudgmentReadArgs& read) {
+  options.add_options()
+      ("sample-rate", po::value<int>(&read.sample_rate)->default_value(read.sample_rate),
+       "Hz the pairs are built and measured at")
+      ("segment-seconds", po::value<double>(&read.segment_seconds)->default_value(read.segment_seconds),
+       "pair length in seconds (speech padded, noise looped)");
+}
+
+void CheckPairReadArgs(const JudgmentReadArgs& read) {
+  if (read.sample_rate <= 0) throw UsageError("--sample-rate must be > 0");
+  if (!(read.segment_seconds > 0.0)) throw UsageError("--segment-seconds must be > 0");
+}
+
 void AddAcceptanceOptions(po::options_description& options, AcceptanceArgs& args) {
   options.add_options()
       ("table-delta-max", po::value<double>(&args.delta_max_db)->default_value(args.delta_max_db),
@@ -64,17 +78,13 @@ int TrainMain(const std::vector<std::string>& args) {
        "seed of libsvm's shuffles (same seed, same model)")
       ("features", po::value<std::string>()->default_value(JndFeatureList(kAllJndFeatures)),
        "features the model uses, comma-separated (must include delta_db); leave out what the labels "
-       "cannot depend on: judgments from `jnd-svm prior` depend on snr_db and delta_db alone")
-      ("sample-rate", po::value<int>(&read.sample_rate)->default_value(read.sample_rate),
-       "Hz the pairs are rebuilt and measured at")
-      ("segment-seconds", po::value<double>(&read.segment_seconds)->default_value(read.segment_seconds),
-       "pair length in seconds (speech padded, noise looped)");
+       "cannot depend on: judgments from `jnd-svm prior` depend on snr_db and delta_db alone");
+  AddPairReadOptions(options, read);
   AddAcceptanceOptions(options, acceptance);
   AddCommonOptions(options);
   po::variables_map values;
   if (!ParseCommandLine(kUsage, args, options, {}, values)) return 0;
-  if (read.sample_rate <= 0) throw UsageError("--sample-rate must be > 0");
-  if (!(read.segment_seconds > 0.0)) throw UsageError("--segment-seconds must be > 0");
+  CheckPairReadArgs(read);
   if (!(train.c > 0.0) || !(train.gamma > 0.0)) throw UsageError("--c and --gamma must be > 0");
   if (train.folds < 2) throw UsageError("--folds must be >= 2");
   train.features = ParseJndFeatureList(values["features"].as<std::string>());
@@ -107,17 +117,13 @@ int AcceptanceMain(const std::vector<std::string>& args) {
   options.add_options()
       ("model", po::value<std::string>()->required(), "JND SVM model file")
       ("judgments", po::value<std::string>()->required(),
-       "judgments CSV whose rows give the pairs (speech, noise, s); labels are not used")
-      ("sample-rate", po::value<int>(&read.sample_rate)->default_value(read.sample_rate),
-       "Hz the pairs are built and measured at")
-      ("segment-seconds", po::value<double>(&read.segment_seconds)->default_value(read.segment_seconds),
-       "pair length in seconds (speech padded, noise looped)");
+       "judgments CSV whose rows give the pairs (speech, noise, s); labels are not used");
+  AddPairReadOptions(options, read);
   AddAcceptanceOptions(options, acceptance);
   AddCommonOptions(options);
   po::variables_map values;
   if (!ParseCommandLine(kUsage, args, options, {}, values)) return 0;
-  if (read.sample_rate <= 0) throw UsageError("--sample-rate must be > 0");
-  if (!(read.segment_seconds > 0.0)) throw UsageError("--segment-seconds must be > 0");
+  CheckPairReadArgs(read);
 
   const std::string model = values["model"].as<std::string>();
   const JndSvm svm = JndSvm::Load(model);
