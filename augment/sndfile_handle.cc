@@ -1,6 +1,7 @@
 #include "augment/sndfile_handle.h"
 
 #include <array>
+#include <mutex>
 #include <utility>
 
 #include "pipeline/base/error.h"
@@ -65,9 +66,13 @@ void ThrowFileError(const std::string& path, SkipReason code, const std::string&
 
 SndfilePtr OpenForRead(const std::string& path, SF_INFO* info) {
   *info = SF_INFO{};
+  // sf_strerror(nullptr) reports the last sf_open's outcome, kept in one
+  // process-wide variable that every open (a successful one too) sets: opens
+  // run one at a time, so a failed file's reason is its own, the same in
+  // every run whatever the threads (skipped.tsv is part of the output).
+  static std::mutex open_mutex;
+  std::lock_guard<std::mutex> lock(open_mutex);
   SndfilePtr file(sf_open(path.c_str(), SFM_READ, info));
-  // sf_strerror(nullptr) reports the last failed open; it is process-wide,
-  // so under concurrent failures the reason (not the path) may be another's.
   if (!file) ThrowFileError(path, SkipReason::kUnreadable, std::string("cannot open: ") + sf_strerror(nullptr));
   return file;
 }
