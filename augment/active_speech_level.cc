@@ -18,6 +18,27 @@ constexpr double kHangoverSeconds = 0.2;
 
 double ThresholdAmplitude(int j) { return std::ldexp(1.0, j - kThresholds); }  // 2^(j−15)
 
+// The Recommendation's envelope q: |x| through two cascaded one-pole
+// smoothers with time constant kTimeConstantSeconds.
+class Envelope {
+ public:
+  explicit Envelope(int sample_rate) : g_(std::exp(-1.0 / (kTimeConstantSeconds * sample_rate))) {}
+  double Next(double x) {
+    p_ = g_ * p_ + (1.0 - g_) * std::abs(x);
+    q_ = g_ * q_ + (1.0 - g_) * p_;
+    return q_;
+  }
+
+ private:
+  double g_;
+  double p_ = 0.0;
+  double q_ = 0.0;
+};
+
+int64_t HangoverSamples(int sample_rate) {
+  return static_cast<int64_t>(std::ceil(kHangoverSeconds * sample_rate));
+}
+
 }  // namespace
 
 ActiveSpeechLevel MeasureActiveSpeechLevel(const float* samples, size_t count, int sample_rate) {
@@ -26,20 +47,19 @@ ActiveSpeechLevel MeasureActiveSpeechLevel(const float* samples, size_t count, i
   ActiveSpeechLevel result{kMinusInfinity, 0.0, kMinusInfinity};
   if (count == 0) return result;
 
-  const double g = std::exp(-1.0 / (kTimeConstantSeconds * sample_rate));
-  const int64_t hangover = static_cast<int64_t>(std::ceil(kHangoverSeconds * sample_rate));
+  Envelope envelope(sample_rate);
+  const int64_t hangover = HangoverSamples(sample_rate);
   std::array<int64_t, kThresholds> active{};
   std::array<int64_t, kThresholds> hang;
   hang.fill(hangover);  // nothing before the first sample was active
   std::array<double, kThresholds> threshold;
   for (int j = 0; j < kThresholds; ++j) threshold[j] = ThresholdAmplitude(j);
 
-  double p = 0.0, q = 0.0, sum_squares = 0.0;
+  double sum_squares = 0.0;
   for (size_t i = 0; i < count; ++i) {
     const double x = samples[i];
     sum_squares += x * x;
-    p = g * p + (1.0 - g) * std::abs(x);
-    q = g * q + (1.0 - g) * p;
+    const double q = envelope.Next(x);
     for (int j = 0; j < kThresholds; ++j) {
       if (q >= threshold[j]) {
         ++active[j];
@@ -75,6 +95,27 @@ ActiveSpeechLevel MeasureActiveSpeechLevel(const float* samples, size_t count, i
   if (std::isfinite(result.level_db))
     result.activity = std::min(1.0, sum_squares / (static_cast<double>(count) * std::pow(10.0, result.level_db / 10.0)));
   return result;
+}
+
+std::vector<unsigned char> ActiveSpeechMask(const float* samples, size_t count, int sample_rate,
+                                            double level_db) {
+  JSQA_CHECK(sample_rate > 0, "active speech mask: sample rate ", sample_rate, " Hz");
+  std::vector<unsigned char> mask(count, 0);
+  if (!std::isfinite(level_db)) return mask;
+  const double threshold = std::pow(10.0, (level_db - kMarginDb) / 20.0);
+  Envelope envelope(sample_rate);
+  const int64_t hangover = HangoverSamples(sample_rate);
+  int64_t hang = hangover;
+  for (size_t i = 0; i < count; ++i) {
+    if (envelope.Next(samples[i]) >= threshold) {
+      mask[i] = 1;
+      hang = 0;
+    } else if (hang < hangover) {
+      mask[i] = 1;
+      ++hang;
+    }
+  }
+  return mask;
 }
 
 }  // namespace jsqa

@@ -39,4 +39,16 @@ inline ActiveSpeechLevel MeasureActiveSpeechLevel(const std::vector<float>& samp
   return MeasureActiveSpeechLevel(samples.data(), samples.size(), sample_rate);
 }
 
+// The samples P.56 counts as active at the level's own threshold: the
+// threshold c* where A − C meets the margin, 20·log10(c*) = level_db − M,
+// so the mask matches the level measured above (same envelope, same 0.2 s
+// hangover). [count] entries, 1 = active; all zero when level_db is −inf.
+// This is what the active SNR mode sums energies over.
+std::vector<unsigned char> ActiveSpeechMask(const float* samples, size_t count, int sample_rate,
+                                            double level_db);
+inline std::vector<unsigned char> ActiveSpeechMask(const std::vector<float>& samples, int sample_rate,
+                                                   double level_db) {
+  return ActiveSpeechMask(samples.data(), samples.size(), sample_rate, level_db);
+}
+
 }  // namespace jsqa

@@ -16,8 +16,6 @@ MixResult MixUnscaled(const std::vector<float>& clean, const std::vector<float>&
   mix.snr_db = snr_db;
   mix.sample_rate = args.sample_rate;
   mix.snr_mode = args.snr_mode;
-  mix.active_frame_ms = args.active_frame_ms;
-  mix.active_threshold_db = args.active_threshold_db;
   // Level and peak are handled for both mixtures together below.
   mix.target_dbfs = std::numeric_limits<double>::quiet_NaN();
   mix.max_peak = std::numeric_limits<double>::max();  // MixAtSnr requires a finite limit

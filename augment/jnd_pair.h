@@ -43,10 +43,8 @@ enum class LevelRule {
 };
 
 struct JndMixArgs {
-  int sample_rate = 16000;  // Hz, for active-speech frames and P.56
+  int sample_rate = 16000;  // Hz, for P.56's time constants
   SnrMode snr_mode = SnrMode::kWholeSegment;
-  double active_frame_ms = 20.0;
-  double active_threshold_db = -40.0;
   LevelRule level_rule = LevelRule::kRms;
   double target_dbfs = -25.0;      // kRms: RMS level of both mixtures
   double target_level_db = -26.0;  // kActiveSpeech: active speech level of both, dBov (NISQA's)

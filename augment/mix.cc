@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 
+#include "augment/active_speech_level.h"
 #include "pipeline/base/error.h"
 
 namespace jsqa {
@@ -21,13 +22,8 @@ void CheckArgs(const MixArgs& args) {
              args.target_dbfs, " dBFS");
   JSQA_CHECK(std::isfinite(args.max_peak) && args.max_peak > 0.0, "mix max_peak must be > 0, got ",
              args.max_peak);
-  if (args.snr_mode == SnrMode::kActiveSpeech) {
+  if (args.snr_mode == SnrMode::kActiveSpeech)
     JSQA_CHECK(args.sample_rate > 0, "mix sample_rate must be > 0, got ", args.sample_rate, " Hz");
-    JSQA_CHECK(args.active_frame_ms > 0.0, "mix active_frame_ms must be > 0, got ",
-               args.active_frame_ms);
-    JSQA_CHECK(args.active_threshold_db < 0.0, "mix active_threshold_db must be < 0, got ",
-               args.active_threshold_db);
-  }
 }
 
 void CheckInputs(const std::vector<float>& clean, const std::vector<float>& noise) {
@@ -48,29 +44,22 @@ double MeanSquare(const std::vector<float>& signal, size_t begin, size_t end) {
   return sum / static_cast<double>(end - begin);
 }
 
-// Frames whose clean level is within active_threshold_db of the loudest
-// frame, merged into spans. A short last frame is judged by its mean square,
-// like the others. The loudest frame always qualifies, so the result is
-// never empty once the clean signal is known not to be silent.
+// The samples ITU-T P.56 counts as active in the clean signal, merged
+// into spans. Never empty once the clean signal is known not to be silent:
+// its loudest stretch is always above the level's own threshold.
 std::vector<Span> ActiveSpeechSpans(const std::vector<float>& clean, const MixArgs& args) {
-  const size_t frame = std::max<size_t>(
-      1, static_cast<size_t>(std::lround(args.active_frame_ms * 1e-3 * args.sample_rate)));
-  std::vector<double> levels;
-  for (size_t begin = 0; begin < clean.size(); begin += frame)
-    levels.push_back(MeanSquare(clean, begin, std::min(begin + frame, clean.size())));
-  const double loudest = *std::max_element(levels.begin(), levels.end());
-  const double threshold = loudest * std::pow(10.0, args.active_threshold_db / 10.0);
-
+  const ActiveSpeechLevel level = MeasureActiveSpeechLevel(clean, args.sample_rate);
+  JSQA_CHECK(level.any_activity(), "clean speech has no active speech (ITU-T P.56)");
+  const std::vector<unsigned char> active = ActiveSpeechMask(clean, args.sample_rate, level.level_db);
   std::vector<Span> spans;
-  for (size_t index = 0; index < levels.size(); ++index) {
-    if (levels[index] < threshold) continue;
-    const size_t begin = index * frame;
-    const size_t end = std::min(begin + frame, clean.size());
-    if (!spans.empty() && spans.back().end == begin)
-      spans.back().end = end;
+  for (size_t i = 0; i < active.size(); ++i) {
+    if (!active[i]) continue;
+    if (!spans.empty() && spans.back().end == i)
+      ++spans.back().end;
     else
-      spans.push_back({begin, end});
+      spans.push_back({i, i + 1});
   }
+  JSQA_CHECK(!spans.empty(), "clean speech has no active speech (ITU-T P.56)");
   return spans;
 }
 

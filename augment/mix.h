@@ -1,7 +1,7 @@
 // Mixing speech and noise at an exact SNR, and level normalisation.
 //
 // SNR is the realised one: 10·log10(Σ clean² / Σ noise_scaled²) over the
-// segment (or over its active-speech frames, see SnrMode::kActiveSpeech),
+// segment (or over its active speech, see SnrMode::kActiveSpeech),
 // computed in double precision; MixResult records exactly what was done.
 #pragma once
 
@@ -12,19 +12,16 @@ namespace jsqa {
 enum class SnrMode {
   // Energies summed over the whole segment.
   kWholeSegment,
-  // Clean energy over active-speech frames only: frames of
-  // MixArgs::active_frame_ms whose clean energy is within
-  // MixArgs::active_threshold_db of the loudest frame. Noise energy over the
-  // same frames. This is the SNR a listener hears during speech.
+  // Clean and noise energy over the samples ITU-T P.56 counts as active in
+  // the clean speech (ActiveSpeechMask at its active level): the SNR a
+  // listener hears during speech, with pauses left out.
   kActiveSpeech,
 };
 
 struct MixArgs {
   double snr_db = 10.0;
   SnrMode snr_mode = SnrMode::kWholeSegment;
-  int sample_rate = 16000;  // Hz of clean and noise; turns active_frame_ms into samples
-  double active_frame_ms = 20.0;
-  double active_threshold_db = -40.0;  // relative to the loudest frame, < 0
+  int sample_rate = 16000;  // Hz of clean and noise, for P.56's time constants
   // Target RMS of the mixture in dBFS (full scale = 1.0, so a full-scale sine
   // is -3.01 dBFS). NaN leaves the level as mixed.
   double target_dbfs = -25.0;
@@ -45,7 +42,7 @@ struct MixResult {
 };
 
 // clean and noise must have equal, non-zero length. Throws jsqa::Error for
-// all-zero (or, in active mode, no active frames) clean or noise, or
+// all-zero (or, in active mode, no active speech) clean or noise, or
 // non-finite samples, so a bad item never yields NaN.
 MixResult MixAtSnr(const std::vector<float>& clean, const std::vector<float>& noise,
                    const MixArgs& args);

@@ -36,7 +36,7 @@ void JndConfig::Declare(KeyDeclarations& keys) {
   keys.Key("delta_max_db", delta_max_db, "largest Δ, dB (the human SNR JND is about 3 dB)");
   keys.Choice("delta_distribution", delta_distribution,
               "Δ distribution (triangular: density falling to zero at delta_max_db)", distributions);
-  keys.Choice("snr_mode", snr_mode, "SNR over the whole segment, or over active-speech frames",
+  keys.Choice("snr_mode", snr_mode, "SNR over the whole segment, or over the samples ITU-T P.56 counts as active speech",
               {{"segment", SnrMode::kWholeSegment}, {"active", SnrMode::kActiveSpeech}});
   keys.Choice("level_rule", level_rule,
               "what gives both mixtures the same level: rms (target_dbfs) or active (ITU-T P.56 active speech "

@@ -2,7 +2,9 @@
 // Recommendation's worked properties, and real speech.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -117,6 +119,46 @@ TEST(ActiveSpeechLevel, LeadingSilenceLowersTheActivityNotTheLevel) {
   // Real speech: active level above its long-term level, activity below 1.
   EXPECT_GT(alone.level_db, alone.long_term_db);
   EXPECT_LT(alone.activity, 1.0);
+}
+
+// The mask at the level's own threshold (15.9 dB under the tone's level): a
+// 1 s tone between two seconds of silence is active from about 21 ms after
+// its onset (the two 30 ms smoothers reaching 18 % of the tone's mean |x|)
+// to 0.2 s (the hangover) plus about 90 ms (their decay to that threshold)
+// after its end; the silence before it never is.
+TEST(ActiveSpeechMask, CoversTheToneAndItsHangover) {
+  const std::vector<float> signal = Concat(Concat(std::vector<float>(2 * kRate), Tone(0.3, 1.0)), std::vector<float>(2 * kRate));
+  const ActiveSpeechLevel level = MeasureActiveSpeechLevel(signal, kRate);
+  const std::vector<unsigned char> mask = ActiveSpeechMask(signal, kRate, level.level_db);
+  ASSERT_EQ(mask.size(), signal.size());
+  const auto first = std::find(mask.begin(), mask.end(), 1) - mask.begin();
+  const auto last = mask.rend() - std::find(mask.rbegin(), mask.rend(), 1) - 1;
+  EXPECT_GE(first, 2 * kRate);
+  EXPECT_NEAR(first - 2 * kRate, 0.021 * kRate, 0.003 * kRate);
+  EXPECT_NEAR(last - 3 * kRate, 0.29 * kRate, 0.02 * kRate);
+  EXPECT_EQ(std::count(mask.begin() + first, mask.begin() + last + 1, 1), last - first + 1);
+  EXPECT_TRUE(std::all_of(ActiveSpeechMask(signal, kRate, -std::numeric_limits<double>::infinity()).begin(),
+                          ActiveSpeechMask(signal, kRate, -std::numeric_limits<double>::infinity()).end(),
+                          [](unsigned char active) { return active == 0; }));
+}
+
+// On real speech with pauses the mask's share of the samples is the
+// activity the level implies (Σx² / (count · level)), within the step
+// between two of the Recommendation's thresholds.
+TEST(ActiveSpeechMask, AgreesWithTheMeasuredActivityOnRealSpeech) {
+  for (const auto& clip : testing::LibrivoxClips()) {
+    SCOPED_TRACE(clip);
+    const Audio audio = ReadAudio(clip);
+    const std::vector<float> signal = Concat(Concat(std::vector<float>(audio.sample_rate), audio.samples),
+                                             std::vector<float>(audio.sample_rate));
+    const ActiveSpeechLevel level = MeasureActiveSpeechLevel(signal, audio.sample_rate);
+    ASSERT_TRUE(level.any_activity());
+    const std::vector<unsigned char> mask = ActiveSpeechMask(signal, audio.sample_rate, level.level_db);
+    const double share = static_cast<double>(std::count(mask.begin(), mask.end(), 1)) / signal.size();
+    EXPECT_GT(share, 0.3);
+    EXPECT_LT(share, 0.95);  // the padding alone keeps it under 1
+    EXPECT_NEAR(share, level.activity, 0.05);
+  }
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "augment/active_speech_level.h"
 #include "augment/audio_io.h"
 #include "pipeline/base/error.h"
 #include "augment/resampler.h"
@@ -51,35 +52,18 @@ double MaxSumError(const MixResult& result) {
   return worst;
 }
 
-// An independent statement of the active-speech SNR: 20 ms frames (320
-// samples at 16 kHz) whose clean mean square is within 40 dB of the loudest
-// frame's; SNR over those frames only.
+// The active-speech SNR as mix.h defines it: energies over the samples
+// P.56 marks active in the clean speech (its mask is tested on its own in
+// active_speech_level_test.cc).
 double ActiveSpeechSnrDb(const std::vector<float>& clean, const std::vector<float>& noise) {
-  constexpr size_t kFrame = 320;
-  std::vector<double> clean_frames;
-  std::vector<double> noise_frames;
-  std::vector<size_t> frame_lengths;
-  for (size_t begin = 0; begin < clean.size(); begin += kFrame) {
-    double c = 0.0;
-    double n = 0.0;
-    const size_t end = std::min(begin + kFrame, clean.size());
-    for (size_t i = begin; i < end; ++i) {
-      c += static_cast<double>(clean[i]) * clean[i];
-      n += static_cast<double>(noise[i]) * noise[i];
-    }
-    clean_frames.push_back(c);
-    noise_frames.push_back(n);
-    frame_lengths.push_back(end - begin);
-  }
-  double loudest = 0.0;
-  for (size_t f = 0; f < clean_frames.size(); ++f)
-    loudest = std::max(loudest, clean_frames[f] / frame_lengths[f]);
+  const std::vector<unsigned char> active =
+      ActiveSpeechMask(clean, kRate, MeasureActiveSpeechLevel(clean, kRate).level_db);
   double clean_energy = 0.0;
   double noise_energy = 0.0;
-  for (size_t f = 0; f < clean_frames.size(); ++f) {
-    if (clean_frames[f] / frame_lengths[f] < loudest * 1e-4) continue;
-    clean_energy += clean_frames[f];
-    noise_energy += noise_frames[f];
+  for (size_t i = 0; i < clean.size(); ++i) {
+    if (!active[i]) continue;
+    clean_energy += static_cast<double>(clean[i]) * clean[i];
+    noise_energy += static_cast<double>(noise[i]) * noise[i];
   }
   return 10.0 * std::log10(clean_energy / noise_energy);
 }
@@ -162,12 +146,13 @@ TEST(MixTest, RejectsSilentInputs) {
 }
 
 TEST(MixTest, RejectsNoiseSilentDuringActiveSpeech) {
-  // Noise only where the clean signal is silent.
-  std::vector<float> clean(2 * kRate, 0.0f);
-  std::vector<float> noise(2 * kRate, 0.0f);
+  // Speech in the first second, noise in the third only: the speech's
+  // active samples (its hangover included) never meet the noise.
+  std::vector<float> clean(3 * kRate, 0.0f);
+  std::vector<float> noise(3 * kRate, 0.0f);
   for (int i = 0; i < kRate; ++i) {
     clean[i] = Speech()[kRate + i];
-    noise[kRate + i] = Noise()[i];
+    noise[2 * kRate + i] = Noise()[i];
   }
   MixArgs args;
   args.snr_mode = SnrMode::kActiveSpeech;
@@ -192,7 +177,7 @@ TEST(MixArgumentsTest, RejectsBadShapesValuesAndSettings) {
   EXPECT_THROW(MixAtSnr(a, b, args), Error);
   args = {};
   args.snr_mode = SnrMode::kActiveSpeech;
-  args.active_threshold_db = 3.0;
+  args.sample_rate = 0;
   EXPECT_THROW(MixAtSnr(a, b, args), Error);
   EXPECT_TRUE(AllFinite(MixAtSnr(a, b, {})));
 }
