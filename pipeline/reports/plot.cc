@@ -115,7 +115,7 @@ PLINT SeriesColor(const PlotSeries& s, size_t position) {
 // Whether a line series is drawn with a marker at each point.
 bool Marked(const PlotSeries& s, Kind kind) {
   if (kind == Kind::kScatter) return true;
-  if (s.thin) return false;
+  if (s.thin || !s.markers) return false;
   size_t finite = 0;
   for (size_t i = 0; i < s.x.size(); ++i) finite += Finite(s, i);
   return finite <= kMaxMarkedPoints || !s.y_error.empty();

@@ -24,6 +24,7 @@ struct PlotSeries {
   std::vector<double> y_error{}; // empty, or per point the half-width of an error bar (y ± it)
   bool thin = false;             // a thin, light line: raw values under their smoothed line
   int color = -1;                // palette index (10 colours, then repeats); -1: the series' position
+  bool markers = true;           // false: a line without point markers whatever its length (step outlines)
 };
 
 struct PlotAxis {
