@@ -271,7 +271,10 @@ void DrawLegend(const std::vector<PlotSeries>& series, Kind kind, const LegendSp
     position = PL_POSITION_BOTTOM | PL_POSITION_OUTSIDE;  // centred
     y = 4.8 * char_y;
   } else {
-    position = PL_POSITION_RIGHT | PL_POSITION_TOP | PL_POSITION_OUTSIDE;
+    // Centred beside the chart: RIGHT | TOP outside would put it diagonally
+    // above the chart's corner, where any legend of more than two entries
+    // runs off the top of the page.
+    position = PL_POSITION_RIGHT | PL_POSITION_OUTSIDE;
     x = char_x;
   }
   const PLINT count = static_cast<PLINT>(texts.size());
