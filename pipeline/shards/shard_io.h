@@ -67,6 +67,9 @@ class ShardReader {
   // chunk carries a checksum: a damaged pair throws jsqa::Error naming the
   // file and the pair.
   JndPair Read(int64_t index) const;
+  // Every pair's metadata (ids, SNRs, gains, draws, P(same)) without audio,
+  // [pairs()] in file order: read at open, so reports need no audio reads.
+  const std::vector<JndPair>& PairMetadata() const;
 
  private:
   struct Impl;

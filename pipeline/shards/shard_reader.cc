@@ -92,6 +92,8 @@ const ShardInfo& ShardReader::info() const { return impl_->info; }
 
 int64_t ShardReader::pairs() const { return static_cast<int64_t>(impl_->pairs); }
 
+const std::vector<JndPair>& ShardReader::PairMetadata() const { return impl_->metadata; }
+
 JndPair ShardReader::Read(int64_t index) const {
   const Impl& r = *impl_;
   JSQA_CHECK(index >= 0 && index < pairs(), r.path, ": pair ", index, " is out of range [0, ",

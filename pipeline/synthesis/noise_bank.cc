@@ -13,12 +13,16 @@
 
 namespace jsqa {
 
+std::string NoiseEnvironment(const ManifestItem& item) {
+  const std::string* environment = item.item.Tag("env");
+  return environment ? *environment : "other";
+}
+
 NoiseBank::NoiseBank(const std::vector<ManifestItem>& noise, const NoiseBankArgs& args) : args_(args) {
   int64_t total_bytes = 0;
   std::vector<Entry> candidates;
   for (const ManifestItem& item : noise) {
-    const std::string* environment = item.item.Tag("env");
-    Entry entry{item.item.id, item.item.path, environment ? *environment : "other", item.sample_rate,
+    Entry entry{item.item.id, item.item.path, NoiseEnvironment(item), item.sample_rate,
                 ResampledLength(item.frames, item.sample_rate, args.sample_rate), {}};
     total_bytes += entry.length * int64_t{sizeof(float)};
     candidates.push_back(std::move(entry));

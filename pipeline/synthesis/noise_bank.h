@@ -29,6 +29,11 @@ struct NoiseBankArgs {
   double max_dropout_fraction = 0.5;
 };
 
+// The environment a noise recording's pairs are counted under: its "env"
+// tag (the CHiME-3 environment, or a noise folder's first level), else
+// "other".
+std::string NoiseEnvironment(const ManifestItem& item);
+
 class NoiseBank {
  public:
   // Throws jsqa::Error if no noise file is usable. Unusable files (unreadable,

@@ -19,7 +19,9 @@
 #include "pipeline/synthesis/synth_config.h"
 #include "pipeline/synthesis/synth_counts.h"
 #include "pipeline/synthesis/synth_graph.h"
+#include "pipeline/synthesis/synth_folder_figures.h"
 #include "pipeline/synthesis/synth_plan.h"
+#include "pipeline/synthesis/synth_report.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
@@ -56,6 +58,19 @@ void LogAcceptance(const SynthCounts& counts) {
                   << counts.segments << " segments, " << counts.dropped << " dropped after max draws";
   for (const auto& [reason, count] : counts.skipped_by_reason)
     JSQA_LOG(kInfo) << "synth: " << count << " segments skipped: " << reason;
+}
+
+// The report is read from the shards and manifest just written, and can be
+// made again from them (SynthReportMarkdown): a failure to write it leaves
+// a complete, usable set, so it is a warning naming the reason, not an error
+// that would fail the job (and a SLURM array) after every shard is done.
+void WriteReportBestEffort(const std::string& out_dir) {
+  try {
+    WriteSynthReport(out_dir);
+    JSQA_LOG(kInfo) << "synth: wrote report.md";
+  } catch (const std::exception& e) {
+    JSQA_LOG(kWarn) << "synth: report.md not written: " << e.what();
+  }
 }
 
 }  // namespace
@@ -174,7 +189,8 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
                            {"sample_format", synth.Text("sample_format")},
                            {"store_components", synth.store_components},
                            {"svm_model_sha256", SvmModelFingerprint(config)},
-                           {"config", base.config_text}};
+                           {"config", base.config_text},
+                           {"noise_environments", NoiseEnvironmentsJson(noise)}};
   const nlohmann::json accounted = sources.ToJson();
   std::string by_reason;
   for (const auto& [code, count] : accounted["skipped_by_reason"].items())
@@ -185,6 +201,7 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
   const bool complete = shards.WriteManifestIfComplete(header, sources);
   JSQA_LOG(kInfo) << "synth: " << (complete ? std::string("all shards complete; wrote manifest.json")
                                             : "other jobs' shards are still missing; manifest.json not yet written");
+  if (complete) WriteReportBestEffort(out_dir);
   return {{"job", job.index},
           {"jobs", job.count},
           {"shards_made", todo.size()},

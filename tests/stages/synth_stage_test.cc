@@ -131,6 +131,8 @@ TEST_F(SynthTest, StoredPairsHaveTheirRecordedSnrsAndDeltaInRange) {
 TEST_F(SynthTest, SameBytesForAnyThreadCountJobSplitAndNoiseBudget) {
   Synthesize(dir_ / "one", {"synth.threads=1"});
   const auto reference = Files(dir_ / "one");
+  // The report and its plots are part of the folder, compared like the shards.
+  for (const char* name : {"report.md", "report-snr.png", "report-delta.svg"}) EXPECT_TRUE(reference.count(name)) << name;
   Synthesize(dir_ / "two", {"synth.threads=2"});
   EXPECT_EQ(Files(dir_ / "two"), reference);
   // Three jobs, each its own shards, in one folder: the union is the same.
