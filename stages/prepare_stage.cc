@@ -7,6 +7,8 @@
 #include "pipeline/corpus/corpus_config.h"
 #include "pipeline/corpus/corpus_index.h"
 #include "pipeline/corpus/corpus_listing.h"
+#include "pipeline/corpus/corpus_report.h"
+#include "pipeline/corpus/file_signal.h"
 #include "pipeline/corpus/item_manifest.h"
 #include "pipeline/base/logging.h"
 #include "pipeline/base/progress.h"
@@ -17,7 +19,7 @@ namespace fs = std::filesystem;
 
 void PrepareConfig::Declare(KeyDeclarations& keys) {
   keys.Choice("check", check,
-              "header: read file headers only (fast); decode: decode every file, catching truncation and NaN",
+              "header: read file headers only (fast); decode: decode every file, catching truncation and NaN, and measure the levels, clipping and dropouts the corpus report shows",
               {{"header", Check::kHeader}, {"decode", Check::kDecode}});
   keys.Key("min_seconds", min_seconds, "files shorter than this many seconds are skipped").AtLeast(0);
   keys.Threads("threads", threads, "worker threads");
@@ -42,6 +44,7 @@ void PrepareStage::Run(StageContext& context) const {
   corpus.RequirePathsExist("corpus");
 
   std::vector<SkippedEntry> all_skipped;
+  std::vector<FileSignalRow> signals;  // with check = decode: every indexed file's signal measures
   // Files (or CSV rows) passed over, by SkipReasonCode: the same shape as
   // synth's skipped_by_reason, so scripts read both alike.
   std::map<std::string, int64_t> all_by_reason;
@@ -57,6 +60,7 @@ void PrepareStage::Run(StageContext& context) const {
       all_skipped.push_back(std::move(entry));
     }
     WriteItemManifest((fs::path(context.out_dir) / (name + ".tsv")).string(), index.items);
+    for (size_t i = 0; i < index.signals.size(); ++i) signals.push_back({name, index.items[i].item.id, index.signals[i]});
     if (HasSources(kind, corpus))
       JSQA_LOG(kInfo) << "prepare " << name << ": " << index.items.size() << " files, "
                       << FormatSeconds(index.seconds) << " of audio, " << index.skipped.size() << " skipped";
@@ -66,6 +70,10 @@ void PrepareStage::Run(StageContext& context) const {
                              {"skipped_by_reason", by_reason}};
   }
   WriteSkippedList((fs::path(context.out_dir) / "skipped.tsv").string(), all_skipped);
+  if (config.check == PrepareConfig::Check::kDecode)
+    WriteFileSignals((fs::path(context.out_dir) / "signal.tsv").string(), signals);
+  WriteCorpusReport(context.out_dir);
+  JSQA_LOG(kInfo) << "prepare: corpus report in the stage folder's report.md";
   context.summary["skipped_total"] = all_skipped.size();
   context.summary["skipped_by_reason"] = all_by_reason;
 }

@@ -5,6 +5,10 @@
 //   noise.tsv   CHiME-3 background files and other noise
 //   nisqa.tsv   NISQA files with their MOS
 //   skipped.tsv every file or CSV row passed over, with the reason
+//   signal.tsv  with check = decode: each file's active speech level, activity,
+//               clipping, DC offset, dropouts (pipeline/corpus/file_signal.h)
+//   report.md   the corpus report, with report-*.png/.svg histograms
+//               (pipeline/corpus/corpus_report.h)
 #pragma once
 
 #include "pipeline/base/config.h"
@@ -16,7 +20,8 @@ namespace jsqa {
 
 struct PrepareConfig : ConfigSection {
   // kHeader: read each file's header (fast); kDecode: decode every file
-  // fully, catching truncated files and NaN/Inf samples before training does.
+  // fully, catching truncated files and NaN/Inf samples before training
+  // does, and measuring the levels the corpus report shows.
   enum class Check { kHeader, kDecode };
   Check check = Check::kHeader;
   double min_seconds = 0.1;  // shorter files are skipped
@@ -42,6 +47,7 @@ class PrepareStage : public Stage {
   std::vector<std::string> ConfigSections() const override { return {"corpus", "prepare"}; }
   // The corpora's listing (names, sizes, times): a changed corpus reruns prepare.
   std::string Fingerprint(const Config& config) const override;
+  int Version() const override { return 2; }  // 2: signal.tsv and the corpus report
   void Run(StageContext& context) const override;
 };
 

@@ -8,7 +8,7 @@ cd "${1:-$(dirname "$0")/..}"
 declare -A allowed=(
   [pipeline/base]="pipeline/base"
   [augment]="pipeline/base augment"
-  [pipeline/corpus]="pipeline/base augment pipeline/corpus"
+  [pipeline/corpus]="pipeline/base augment pipeline/reports pipeline/corpus"
   [pipeline/shards]="pipeline/base augment pipeline/shards"
   [pipeline/synthesis]="pipeline/base augment pipeline/corpus pipeline/shards pipeline/reports pipeline/synthesis"
   [pipeline/run]="pipeline/base augment pipeline/run"

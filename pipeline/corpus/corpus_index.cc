@@ -17,9 +17,10 @@ namespace jsqa {
 namespace fs = std::filesystem;
 namespace {
 
-// Checks one listed file; returns its manifest entry, or fills skip (code
-// and reason).
-std::optional<ManifestItem> CheckItem(const CorpusItem& item, const IndexArgs& args, SkippedEntry& skip) {
+// Checks one listed file; returns its manifest entry (and, when decoding,
+// fills signal), or fills skip (code and reason).
+std::optional<ManifestItem> CheckItem(const CorpusItem& item, const IndexArgs& args, FileSignal& signal,
+                                      SkippedEntry& skip) {
   if (item.path.find_first_of("\t\n") != std::string::npos) {
     skip.code = SkipReason::kBadPath;
     skip.reason = "path contains a tab or newline";
@@ -27,7 +28,7 @@ std::optional<ManifestItem> CheckItem(const CorpusItem& item, const IndexArgs& a
   }
   try {
     const AudioInfo info = ProbeAudio(item.path);
-    if (args.decode) ReadAudio(item.path);
+    if (args.decode) signal = MeasureFileSignal(ReadAudio(item.path));
     if (info.DurationSeconds() < args.min_seconds) {
       skip.code = SkipReason::kTooShort;
       skip.reason =
@@ -116,12 +117,13 @@ CorpusIndex IndexCorpus(CorpusKind kind, const CorpusConfig& corpus, const Index
   const size_t count = listing.items.size();
   std::vector<std::optional<ManifestItem>> checked(count);
   std::vector<SkippedEntry> skips(count);
+  std::vector<FileSignal> signals(count);
   {
     Progress progress(std::string("index ") + CorpusKindName(kind), static_cast<int64_t>(count), "files");
     tbb::task_arena arena(std::max(1, args.threads));
     arena.execute([&] {
       tbb::parallel_for(size_t{0}, count, [&](size_t i) {
-        checked[i] = CheckItem(listing.items[i], args, skips[i]);
+        checked[i] = CheckItem(listing.items[i], args, signals[i], skips[i]);
         progress.Advance();
       });
     });
@@ -132,6 +134,7 @@ CorpusIndex IndexCorpus(CorpusKind kind, const CorpusConfig& corpus, const Index
     if (checked[i]) {
       index.seconds += checked[i]->DurationSeconds();
       index.items.push_back(std::move(*checked[i]));
+      if (args.decode) index.signals.push_back(signals[i]);
     } else {
       skips[i].where = listing.items[i].path;
       index.skipped.push_back(std::move(skips[i]));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pipeline/corpus/corpus_config.h"
+#include "pipeline/corpus/file_signal.h"
 #include "pipeline/corpus/item_manifest.h"
 
 namespace jsqa {
@@ -18,6 +19,7 @@ struct IndexArgs {
 
 struct CorpusIndex {
   std::vector<ManifestItem> items;  // in listing order (sorted by id)
+  std::vector<FileSignal> signals;  // with IndexArgs::decode: one per item, measured on the decoded file; else empty
   std::vector<SkippedEntry> skipped;
   double seconds = 0.0;
 };

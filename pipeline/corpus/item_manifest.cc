@@ -1,5 +1,6 @@
 #include "pipeline/corpus/item_manifest.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,16 +17,25 @@ constexpr int kFixedColumns = 6;
 }  // namespace
 
 void WriteItemManifest(const std::string& path, const std::vector<ManifestItem>& items) {
+  // Sources of one kind tag their items differently (LibriSpeech: subset,
+  // reader, chapter; a plain folder: env): the columns are every tag name in
+  // first-seen order, empty where an item has no such tag.
+  std::vector<std::string> tag_names;
+  for (const ManifestItem& entry : items)
+    for (const auto& [name, unused] : entry.item.tags)
+      if (std::find(tag_names.begin(), tag_names.end(), name) == tag_names.end()) tag_names.push_back(name);
   std::ostringstream out;
   out << "id\tpath\tsample_rate\tframes\tchannels\tmos";
-  if (!items.empty())
-    for (const auto& [name, unused] : items.front().item.tags) out << '\t' << name;
+  for (const std::string& name : tag_names) out << '\t' << name;
   out << '\n';
   out.precision(17);
   for (const ManifestItem& entry : items) {
     out << entry.item.id << '\t' << entry.item.path << '\t' << entry.sample_rate << '\t'
         << entry.frames << '\t' << entry.channels << '\t' << entry.item.mos;
-    for (const auto& [unused, value] : entry.item.tags) out << '\t' << value;
+    for (const std::string& name : tag_names) {
+      const std::string* value = entry.item.Tag(name);
+      out << '\t' << (value ? *value : "");
+    }
     out << '\n';
   }
   WriteFileAtomically(path, out.str());
@@ -57,7 +67,7 @@ std::vector<ManifestItem> ReadItemManifest(const std::string& path) {
       JSQA_CHECK(false, path, ":", number, ": malformed number");
     }
     for (size_t column = kFixedColumns; column < header.size(); ++column)
-      entry.item.tags.emplace_back(header[column], fields[column]);
+      if (!fields[column].empty()) entry.item.tags.emplace_back(header[column], fields[column]);
     items.push_back(std::move(entry));
   }
   return items;

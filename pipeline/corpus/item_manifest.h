@@ -3,7 +3,9 @@
 //
 //   id  path  sample_rate  frames  channels  mos  <tag columns...>
 //
-// Tag columns are the reader's tags (e.g. subset, reader, chapter, ...).
+// Tag columns are the readers' tags (e.g. subset, reader, chapter, env),
+// every name any item has; an item without one leaves its field empty (and
+// reads back without that tag).
 // Fields never contain tabs or newlines (a path that does is skipped by
 // prepare with a reason).
 #pragma once

@@ -7,6 +7,14 @@
 #include <map>
 #include <sstream>
 
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "augment/active_speech_level.h"
+#include "augment/audio_io.h"
+#include "pipeline/corpus/file_signal.h"
+#include "tests/svg_text.h"
 #include "tools/demo_corpus/demo_corpus.h"
 #include "pipeline/run/graph_runner.h"
 #include "pipeline/corpus/item_manifest.h"
@@ -127,6 +135,118 @@ TEST_F(PrepareStageTest, ManifestIsIdenticalForAnyThreadCount) {
   // Thread counts are not part of the key: the same folder is produced, with the same bytes.
   EXPECT_EQ(one.stages[0].key, two.stages[0].key);
   EXPECT_EQ(testing::ReadBytes(two.stages[0].folder + "/speech.tsv"), first);
+  // The signal measures and the report they make, too.
+  for (const char* name : {"signal.tsv", "report.md", "report-speech-level.svg"})
+    EXPECT_EQ(testing::ReadBytes(two.stages[0].folder + "/" + name), testing::ReadBytes(one.stages[0].folder + "/" + name))
+        << name;
+}
+
+// What the corpus report exists to show, on real recordings: beside the
+// demo's LibriSpeech, a plain speech folder ("odd") holding a file of
+// 16-bit dither alone, one of 3 s of silence before 1 s of speech, one
+// clipped at the source and one with a DC offset; a noise folder ("hum")
+// whose recording has a 200 ms digital dropout.
+TEST_F(PrepareStageTest, CorpusReportShowsTheFilesAResearcherMustSee) {
+  const Audio speech = ReadAudio(testing::LibrivoxClips().at(0));
+  const int rate = speech.sample_rate;
+  const fs::path odd = run_dir_.path() / "speech" / "odd";
+  fs::create_directories(odd);
+  std::mt19937 random(11);
+  std::vector<float> dither(4 * rate);
+  for (float& x : dither) x = static_cast<float>(static_cast<int>(random() % 3) - 1) / 32768.0f;
+  WriteAudio((odd / "dither.flac").string(), dither, rate);
+  std::vector<float> late(3 * rate, 0.0f);
+  late.insert(late.end(), speech.samples.begin(), speech.samples.begin() + rate);
+  WriteAudio((odd / "late.flac").string(), late, rate);
+  // The clip has a small offset of its own (about 0.007): centred first, so
+  // that only offset.flac goes over the report's limit.
+  double mean = 0.0;
+  for (const float x : speech.samples) mean += x;
+  mean /= static_cast<double>(speech.samples.size());
+  std::vector<float> clipped = speech.samples, offset = speech.samples;
+  for (float& x : clipped) x = std::clamp(8.0f * (x - static_cast<float>(mean)), -1.0f, 1.0f);
+  for (float& x : offset) x = 0.5f * (x - static_cast<float>(mean)) + 0.05f;
+  WriteAudio((odd / "clipped.flac").string(), clipped, rate);
+  WriteAudio((odd / "offset.flac").string(), offset, rate);
+  const fs::path hum = run_dir_.path() / "noise" / "hum";
+  fs::create_directories(hum);
+  const Audio noise = ReadAudio(testing::AlsaNoise());
+  std::vector<float> gapped = noise.samples;
+  std::fill(gapped.begin() + noise.sample_rate, gapped.begin() + noise.sample_rate * 6 / 5, 0.0f);
+  WriteAudio((hum / "gapped.wav").string(), gapped, noise.sample_rate);
+
+  // Two speech sources with different tags (LibriSpeech's subset, reader,
+  // chapter; the folder's env) share one speech.tsv.
+  const RunReport report = RunPrepare({"corpus.speech_folder=" + (run_dir_.path() / "speech").string(),
+                                       "corpus.noise_folder=" + (run_dir_.path() / "noise").string()});
+  ASSERT_TRUE(report.ok()) << report.stages[0].error;
+  const std::string folder = report.stages[0].folder;
+
+  // Per file, in signal.tsv.
+  std::map<std::string, FileSignal> measured;
+  for (const FileSignalRow& row : ReadFileSignals(folder + "/signal.tsv")) measured[row.kind + " " + row.id] = row.signal;
+  EXPECT_EQ(measured.size(), ReadItemManifest(folder + "/speech.tsv").size() +
+                                 ReadItemManifest(folder + "/noise.tsv").size() +
+                                 ReadItemManifest(folder + "/nisqa.tsv").size());
+  const FileSignal& silent = measured.at("speech odd/dither");
+  EXPECT_TRUE(std::isinf(silent.active_level_db));
+  EXPECT_EQ(silent.activity, 0.0);
+  EXPECT_NEAR(measured.at("speech odd/late").activity, 0.25 * MeasureActiveSpeechLevel(speech.samples.data(), rate, rate).activity, 0.01);
+  EXPECT_GT(measured.at("speech odd/clipped").clipped_runs, 0);
+  EXPECT_EQ(measured.at("speech odd/offset").clipped_runs, 0);
+  EXPECT_NEAR(measured.at("speech odd/offset").dc_offset, 0.05, 0.002);
+  EXPECT_NEAR(measured.at("noise hum/gapped").longest_zero_run_s, 0.2, 0.001);
+
+  // In report.md: the plain folder's row counts one file without activity,
+  // one clipped, one with a DC offset; the noise folder's one dropout; the
+  // quietest speech file is the dither.
+  const std::string text = testing::ReadBytes(folder + "/report.md");
+  const auto row_of = [&](const std::string& start) {
+    const size_t at = text.find(start);
+    return at == std::string::npos ? std::string() : text.substr(at, text.find('\n', at) - at);
+  };
+  const std::string odd_signal = row_of("| odd | -");
+  ASSERT_FALSE(odd_signal.empty()) << text;
+  const std::vector<std::string> cells = [&] {
+    std::vector<std::string> split;
+    std::istringstream in(odd_signal);
+    std::string cell;
+    while (std::getline(in, cell, '|')) split.push_back(cell);
+    return split;
+  }();
+  ASSERT_EQ(cells.size(), 8u) << odd_signal;  // "", group, level, activity, no activity, clipped, DC, dropouts
+  EXPECT_EQ(cells[4], " 1 ");
+  EXPECT_EQ(cells[5], " 1 ");
+  EXPECT_EQ(cells[6], " 1 ");
+  EXPECT_NE(row_of("| hum | ").find("| 1 |"), std::string::npos) << row_of("| hum | ");
+  const size_t quietest = text.find("Quietest files:");
+  ASSERT_NE(quietest, std::string::npos);
+  EXPECT_NE(text.find("| `odd/dither` | odd | -inf | 0.00 |", quietest), std::string::npos) << text;
+  EXPECT_LT(text.find("| `odd/dither`", quietest), text.find("Loudest files:", quietest));
+  EXPECT_NE(text.find("| train-clean-5 | "), std::string::npos);
+  for (const char* plot : {"report-speech-duration", "report-speech-level", "report-speech-activity",
+                           "report-noise-level", "report-nisqa-duration"}) {
+    EXPECT_NE(text.find(std::string("(") + plot + ".png)"), std::string::npos) << plot;
+    EXPECT_TRUE(fs::exists(folder + "/" + plot + ".png")) << plot;
+  }
+  // The level histogram's legend counts the files with a level: the
+  // dither has none.
+  const std::vector<std::string> legend = testing::SvgTexts(folder + "/report-speech-level.svg");
+  EXPECT_EQ(testing::CountText(legend, "odd (3)"), 1u);
+}
+
+// Headers only: no signal measures, and the report says how to get them.
+TEST_F(PrepareStageTest, CorpusReportWithoutDecodingSaysWhatItLacks) {
+  const RunReport report = RunPrepare({"prepare.check=header"});
+  ASSERT_TRUE(report.ok()) << report.stages[0].error;
+  const std::string folder = report.stages[0].folder;
+  EXPECT_FALSE(fs::exists(folder + "/signal.tsv"));
+  EXPECT_FALSE(fs::exists(folder + "/report-speech-level.png"));
+  const std::string text = testing::ReadBytes(folder + "/report.md");
+  EXPECT_NE(text.find("set prepare.check = decode"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Quietest files"), std::string::npos) << text;
+  EXPECT_NE(text.find("| dev-clean-2 | "), std::string::npos) << text;
+  EXPECT_TRUE(fs::exists(folder + "/report-speech-duration.png"));
 }
 
 TEST_F(PrepareStageTest, NoCorpusConfiguredIsAUsageError) {

@@ -2,6 +2,9 @@
 // least 10 minutes). Prints, measured in this one run:
 //   - pair-seconds of audio synthesised per CPU-second (1 thread), the same
 //     for a decode-only pass over the same files, and their ratio;
+//   - the cost of ITU-T P.56 active speech levels: their rate alone, the
+//     share of synthesis time the segment checks spend on them, and
+//     synthesis with jnd.level_rule = active against the default rms rule;
 //   - the wall-clock speed-up from 1 to 2 threads;
 //   - peak RSS of a whole synthesis process for 1× and 4× the corpus.
 // Usage: synth_bench [--minutes M]   (default 10)
@@ -18,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "augment/active_speech_level.h"
 #include "augment/audio_io.h"
 #include "pipeline/corpus/corpus_index.h"
 #include "tools/demo_corpus/demo_corpus.h"
@@ -65,10 +69,13 @@ Corpus LoadCorpus(const std::string& root, int copies) {
   return corpus;
 }
 
-nlohmann::json Synthesize(const Corpus& corpus, const std::string& out, int threads) {
+nlohmann::json Synthesize(const Corpus& corpus, const std::string& out, int threads,
+                          const std::vector<std::string>& settings = {}) {
   Config config;
   AddConfigSections(config);
-  config.Load("", {"synth.threads=" + std::to_string(threads), "synth.pairs_per_shard=200"});
+  std::vector<std::string> overrides = {"synth.threads=" + std::to_string(threads), "synth.pairs_per_shard=200"};
+  overrides.insert(overrides.end(), settings.begin(), settings.end());
+  config.Load("", overrides);
   fs::remove_all(out);
   return RunSynthesis(config, corpus.speech, corpus.noise, out, SynthJob{});
 }
@@ -117,6 +124,20 @@ int main(int argc, char** argv) {
   for (const ManifestItem& item : corpus.speech) decoded_seconds += ReadAudio(item.item.path).DurationSeconds();
   const double decode_rate = decoded_seconds / (CpuSeconds() - start);
 
+  // P.56 alone, over the demo's speech decoded once (timed without the decode).
+  std::vector<Audio> decoded;
+  double level_seconds = 0.0;
+  for (const ManifestItem& item : once.speech) {
+    decoded.push_back(ReadAudio(item.item.path));
+    level_seconds += decoded.back().DurationSeconds();
+  }
+  const int level_passes = 20;
+  double checksum = 0.0;  // keeps the measurement from being optimised away
+  start = CpuSeconds();
+  for (int pass = 0; pass < level_passes; ++pass)
+    for (const Audio& audio : decoded) checksum += MeasureActiveSpeechLevel(audio.samples, audio.sample_rate).activity;
+  const double level_rate = level_passes * level_seconds / (CpuSeconds() - start);
+
   start = CpuSeconds();
   double wall = WallSeconds();
   const nlohmann::json one = Synthesize(corpus, (work / "one").string(), 1);
@@ -126,6 +147,10 @@ int main(int argc, char** argv) {
   const double pair_seconds = one["made"]["pairs"].get<double>() * segment_seconds;
   const double synth_rate = pair_seconds / synth_cpu;
 
+  start = CpuSeconds();
+  const nlohmann::json active = Synthesize(corpus, (work / "active").string(), 1, {"jnd.level_rule=active"});
+  const double active_rate = active["made"]["pairs"].get<double>() * segment_seconds / (CpuSeconds() - start);
+
   wall = WallSeconds();
   Synthesize(corpus, (work / "two").string(), 2);
   const double wall_two = WallSeconds() - wall;
@@ -134,6 +159,14 @@ int main(int argc, char** argv) {
   std::printf("synth:         %8.1f pair-seconds per CPU-second (%lld pairs of %.0f s, 1 thread)\n", synth_rate,
               one["made"]["pairs"].get<long long>(), segment_seconds);
   std::printf("ratio:         %8.2f of decode-only\n", synth_rate / decode_rate);
+  // Each segment's checks measure its clean speech once: 1/level_rate
+  // CPU-seconds per pair-second, out of 1/synth_rate.
+  std::printf("P.56 level:    %8.1f audio-seconds per CPU-second (%.2fx decode-only; checksum %.3f)\n", level_rate,
+              level_rate / decode_rate, checksum);
+  std::printf("  segment checks' share of synthesis: %.1f %% (one P.56 pass per segment)\n",
+              100.0 * synth_rate / level_rate);
+  std::printf("  level_rule = active: %8.1f pair-seconds per CPU-second, %.2f of the rms rule's rate\n", active_rate,
+              active_rate / synth_rate);
   std::printf("threads 1 -> 2: %7.2fx speed-up (%.2f s -> %.2f s wall)\n", wall_one / wall_two, wall_one, wall_two);
   const std::string self = fs::read_symlink("/proc/self/exe").string();
   const double rss_one = PeakRssMiB(self, root, copies, (work / "rss1").string());

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "pipeline/base/text_files.h"
+#include "pipeline/corpus/corpus_report.h"
+#include "pipeline/synthesis/synth_report.h"
 #include "pipeline/run/artifact_cache.h"
 #include "tools/cli/report_tables.h"
 
@@ -150,6 +152,12 @@ void InspectStageFolder(std::ostream& out, const fs::path& folder) {
   const bool complete = fs::exists(folder / kCompleteMarker);
   out << folder.string() << ": stage folder, " << (complete ? "complete" : "INCOMPLETE") << "\n";
   if (fs::exists(folder / "summary.json")) PrintJsonReport(out, ReadJsonFile((folder / "summary.json").string()));
+  // A prepare folder: its corpus report, made from its files (so a folder
+  // made before reports existed gets one too).
+  if (fs::exists(folder / "speech.tsv") || fs::exists(folder / "noise.tsv") || fs::exists(folder / "nisqa.tsv"))
+    out << "\n" << CorpusReportMarkdown(folder.string()) << "\n";
+  // A synth folder: its synthesis report, likewise.
+  if (fs::exists(folder / "manifest.json")) out << "\n" << SynthReportMarkdown(folder.string()) << "\n";
   PrintFiles(out, folder);
 }
 
@@ -157,10 +165,9 @@ void InspectShardFolder(std::ostream& out, const fs::path& folder) {
   if (!fs::exists(folder / "manifest.json")) {
     out << folder.string() << ": shard folder, INCOMPLETE (no manifest.json yet: shards of other jobs missing)\n";
   } else {
-    nlohmann::json manifest = ReadJsonFile((folder / "manifest.json").string());
-    manifest.erase("shards");  // each is in the file list below; `inspect manifest.json` tables them
-    out << folder.string() << ": shard folder, complete\n";
-    PrintJsonReport(out, manifest);
+    // The report says what the manifest does, readably; `inspect
+    // manifest.json` tables the manifest itself.
+    out << folder.string() << ": shard folder, complete\n\n" << SynthReportMarkdown(folder.string()) << "\n";
   }
   PrintFiles(out, folder);
 }

@@ -16,10 +16,11 @@ void InspectRunFolder(std::ostream& out, const std::filesystem::path& folder);
 // The points (status and values) and the sweep's result table.
 void InspectSweepFolder(std::ostream& out, const std::filesystem::path& folder);
 void InspectSweepPoint(std::ostream& out, const std::filesystem::path& folder);
-// summary.json as a readable table, then the files with their sizes.
+// summary.json as a readable table, the corpus report of a prepare folder
+// or the synthesis report of a synth folder, then the files with their sizes.
 void InspectStageFolder(std::ostream& out, const std::filesystem::path& folder);
-// A folder `synth --out` (or an array of its jobs) fills: manifest.json
-// (less its list of shards) once complete, then the files with their sizes.
+// A folder `synth --out` (or an array of its jobs) fills: its synthesis
+// report once complete, then the files with their sizes.
 void InspectShardFolder(std::ostream& out, const std::filesystem::path& folder);
 
 // "8.2 MB": bytes in decimal units (the way df -H and file managers count).
