@@ -31,6 +31,8 @@ void PretrainStage::CheckInputs(const Config& config, const std::set<std::string
   const auto& settings = config.Get<PretrainConfig>("pretrain");
   if (settings.source == PretrainConfig::Source::kShards)
     RequireInputOrSetting(inputs, "synth", settings.shards, "pretrain.shards");
+  else
+    LoadJndSvm(config.Get<JndConfig>("jnd"));  // pairs are drawn on the fly: the model must cover [jnd]
 }
 
 std::string PretrainStage::Fingerprint(const Config& config) const {

@@ -15,6 +15,10 @@ std::vector<std::string> SynthStage::InputFiles(const std::string& input, const 
 
 std::string SynthStage::Fingerprint(const Config& config) const { return SvmModelFingerprint(config); }
 
+void SynthStage::CheckInputs(const Config& config, const std::set<std::string>&) const {
+  LoadJndSvm(config.Get<JndConfig>("jnd"));
+}
+
 void SynthStage::Run(StageContext& context) const {
   const fs::path prepared = context.Input("prepare");
   const auto speech = ReadItemManifest((prepared / "speech.tsv").string());

@@ -1,6 +1,7 @@
 #include "pipeline/synthesis/synthesis.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -28,13 +29,37 @@ namespace fs = std::filesystem;
 namespace {
 
 std::optional<JndSvm> LoadSvm(const JndConfig& jnd) {
-  if (jnd.svm_model.empty()) {
+  if (jnd.svm_model.empty())
     JSQA_LOG(kWarn) << "jnd.svm_model is empty: every pair is accepted without the JND check";
-    return std::nullopt;
+  return LoadJndSvm(jnd);
+}
+
+std::string Rounded(double db) { return FormatDouble(std::round(db * 100) / 100); }
+
+// The pairs the [jnd] ranges can draw against the model's training ranges:
+// a pair's lower SNR spans [snr_min_db − delta_max_db, snr_max_db] (B = s −
+// Δ when the draw goes down), its Δ [delta_min_db, delta_max_db]. An end
+// more than kJndRangeToleranceDb outside would stop synthesis at the first
+// such draw, minutes or hours in; this says so before any pair.
+void CheckSvmCoversJndRanges(const JndSvm& svm, const JndConfig& jnd) {
+  struct Drawn {
+    int feature;  // JndFeatureNames() index
+    double lo, hi;
+    const char* keys;
+  };
+  const Drawn drawn[] = {
+      {1, jnd.delta_min_db, jnd.delta_max_db, "jnd.delta_min_db to jnd.delta_max_db"},
+      {0, jnd.snr_min_db - jnd.delta_max_db, jnd.snr_max_db, "jnd.snr_min_db - jnd.delta_max_db to jnd.snr_max_db"}};
+  for (const Drawn& d : drawn) {
+    if (svm.Answers(d.feature, d.lo) && svm.Answers(d.feature, d.hi)) continue;
+    const JndFeatureRange& range = svm.training_ranges()[static_cast<size_t>(d.feature)];
+    throw UsageError("jnd.svm_model = '" + jnd.svm_model + "' was trained on " + JndFeatureNames()[d.feature] +
+                     " from " + Rounded(range.min) + " to " + Rounded(range.max) + " dB, but the config draws " +
+                     Rounded(d.lo) + " to " + Rounded(d.hi) + " dB (" + d.keys + "), more than " +
+                     FormatDouble(kJndRangeToleranceDb) +
+                     " dB beyond it: retrain the model over that range (jsqa-pipeline jnd-svm prior "
+                     "--snr-min/--snr-max/--delta-max, then jnd-svm train) or narrow the ranges");
   }
-  if (!fs::is_regular_file(jnd.svm_model))
-    throw UsageError("jnd.svm_model = '" + jnd.svm_model + "': no such file");
-  return JndSvm::Load(jnd.svm_model);
 }
 
 std::string Percent(int64_t part, int64_t whole) {
@@ -74,6 +99,15 @@ void WriteReportBestEffort(const std::string& out_dir) {
 }
 
 }  // namespace
+
+std::optional<JndSvm> LoadJndSvm(const JndConfig& jnd) {
+  if (jnd.svm_model.empty()) return std::nullopt;
+  if (!fs::is_regular_file(jnd.svm_model))
+    throw UsageError("jnd.svm_model = '" + jnd.svm_model + "': no such file");
+  JndSvm svm = JndSvm::Load(jnd.svm_model);
+  CheckSvmCoversJndRanges(svm, jnd);
+  return svm;
+}
 
 std::string SvmModelFingerprint(const Config& config) {
   const auto& jnd = config.Get<JndConfig>("jnd");

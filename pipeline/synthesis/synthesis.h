@@ -12,6 +12,7 @@
 #include "augment/jnd_svm.h"
 #include "pipeline/base/config.h"
 #include "pipeline/corpus/item_manifest.h"
+#include "pipeline/synthesis/jnd_config.h"
 #include "pipeline/synthesis/noise_bank.h"
 #include "pipeline/synthesis/pair_maker.h"
 #include "pipeline/synthesis/source_ledger.h"
@@ -59,6 +60,13 @@ class SynthSetup {
 nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem>& speech,
                             const std::vector<ManifestItem>& noise, const std::string& out_dir,
                             const SynthJob& job, const SynthInputs& inputs = {});
+
+// jnd.svm_model loaded (none when the key is empty). Throws UsageError
+// naming the key when the file is missing, or when the pairs the [jnd]
+// ranges draw (lower SNR, Δ) lie more than kJndRangeToleranceDb outside the
+// model's training ranges; jsqa::Error when it is no model. Cheap: stages
+// call it before any stage runs.
+std::optional<JndSvm> LoadJndSvm(const JndConfig& jnd);
 
 // SHA-256 of the configured SVM model, "" when none: part of synth's cache
 // key, so retraining the model reruns synthesis.

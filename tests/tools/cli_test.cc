@@ -56,20 +56,29 @@ TEST_F(CliTest, ConfigErrorsAreOneLineWithExitCodeTwo) {
   EXPECT_NE(output.find("unknown stage 'sinth'"), std::string::npos) << output;
 }
 
-// A config problem only a running stage finds (the SVM model file is
-// missing) exits 2 under `run` as under the stage's own command; the stages
-// that could run still ran.
+// A config problem only a running stage finds (segments longer than every
+// utterance, known once synth has read prepare's manifest) exits 2 under
+// `run` as under the stage's own command; the stages that could run still
+// ran. A missing SVM model is found before any stage runs.
 TEST_F(CliTest, ConfigProblemFoundWhileAStageRunsExitsTwoUnderRunToo) {
   std::string output;
-  const std::string missing = " --set jnd.svm_model=" + (*dir_ / "no-such.model");
-  EXPECT_EQ(Jsqa("synth " + (*dir_ / "demo.ini") + missing + " --out " + (*dir_ / "no-svm-pairs"), &output), 2)
+  const std::string too_long = " --set synth.segment_seconds=60 --set synth.short_policy=skip --set jnd.svm_model=" +
+                               testing::SourceDir() + "/configs/jnd-svm.model";
+  EXPECT_EQ(Jsqa("synth " + (*dir_ / "demo.ini") + too_long + " --out " + (*dir_ / "long-pairs"), &output), 2)
       << output;
-  EXPECT_NE(output.find("jnd.svm_model"), std::string::npos) << output;
+  EXPECT_NE(output.find("no utterance yields a segment of 60 s"), std::string::npos) << output;
+  EXPECT_EQ(Jsqa("run " + (*dir_ / "demo.ini") + too_long + " --set graph.synth=prepare --run-dir " + (*dir_ / "long"),
+                 &output), 2)
+      << output;
+  EXPECT_NE(output.find("no utterance yields a segment of 60 s"), std::string::npos) << output;
+  EXPECT_TRUE(fs::exists(*dir_ / "long/prepare/COMPLETE")) << output;
+
+  const std::string missing = " --set jnd.svm_model=" + (*dir_ / "no-such.model");
   EXPECT_EQ(Jsqa("run " + (*dir_ / "demo.ini") + missing + " --set graph.synth=prepare --run-dir " + (*dir_ / "no-svm"),
                  &output), 2)
       << output;
   EXPECT_NE(output.find("jnd.svm_model"), std::string::npos) << output;
-  EXPECT_TRUE(fs::exists(*dir_ / "no-svm/prepare/COMPLETE")) << output;
+  EXPECT_FALSE(fs::exists(*dir_ / "no-svm/prepare")) << output;
 }
 
 TEST_F(CliTest, SecondRunIsCachedAndAChangedKeyReruns) {
@@ -84,6 +93,10 @@ TEST_F(CliTest, SecondRunIsCachedAndAChangedKeyReruns) {
   EXPECT_NE(output.find("prepare     ran"), std::string::npos) << output;
   EXPECT_TRUE(fs::exists(*dir_ / "r1/prepare/speech.tsv"));
   EXPECT_TRUE(fs::exists(*dir_ / "r1/config.ini"));
+  // inspect on the prepare folder prints its corpus report: report.md's text.
+  ASSERT_EQ(Jsqa("inspect " + (*dir_ / "r1/prepare") + " --log-level warn", &output), 0) << output;
+  EXPECT_NE(output.find(testing::ReadBytes(*dir_ / "r1/prepare/report.md")), std::string::npos) << output;
+  EXPECT_NE(output.find("# Corpus report"), std::string::npos) << output;
 }
 
 TEST_F(CliTest, InspectDescribesAudioConfigsAndStageFolders) {

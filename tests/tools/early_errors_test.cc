@@ -84,6 +84,39 @@ TEST_F(EarlyErrorsTest, OneOverrideEachForTheCorporaNeedsNoVariable) {
 
 // A corpus folder that is not there names its key, and a relative one says
 // what it is relative to.
+// The shipped model is trained on lower SNRs from -30 to 30 dB and Δ from 0
+// to 24 dB: a config drawing beyond either (by more than 1 dB) is refused
+// before prepare runs, naming the model, its range and the keys; standalone
+// synth too, before any pair.
+TEST_F(EarlyErrorsTest, JndRangesBeyondTheSvmModelAreRefusedBeforeAnyStage) {
+  const std::string config =
+      testing::WriteDemoConfig(dir_.path() / "config", "run.ini", "[graph]\nprepare =\nsynth = prepare\n");
+  const std::string model = " --set jnd.svm_model=" + SourceDir() + "/configs/jnd-svm.model";
+  std::string output;
+  EXPECT_EQ(Run("run " + config + model + " --set jnd.delta_max_db=30 --run-dir " + dir_.path().string(), &output), 2)
+      << output;
+  EXPECT_NE(output.find("was trained on delta_db from 0 to 24 dB, but the config draws 0 to 30 dB "
+                        "(jnd.delta_min_db to jnd.delta_max_db)"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("configs/jnd-svm.model"), std::string::npos) << output;
+  EXPECT_EQ(Run("run " + config + model + " --set jnd.snr_min_db=-32 --run-dir " + dir_.path().string(), &output), 2)
+      << output;
+  EXPECT_NE(output.find("was trained on snr_db from -30.01 to 29.99 dB, but the config draws -35 to 20 dB "
+                        "(jnd.snr_min_db - jnd.delta_max_db to jnd.snr_max_db)"),
+            std::string::npos)
+      << output;
+  EXPECT_TRUE(NothingRan());
+  EXPECT_EQ(Run("synth " + config + model + " --set jnd.delta_max_db=30 --out " + (dir_ / "pairs"), &output), 2)
+      << output;
+  EXPECT_NE(output.find("jnd.delta_max_db"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(dir_ / "pairs/manifest.json"));
+  // Within a dB of the edge is fine (clamped there).
+  EXPECT_EQ(Run("run " + config + model + " --set jnd.snr_min_db=-27.5 --plan --run-dir " + dir_.path().string(),
+                &output), 0)
+      << output;
+}
+
 TEST_F(EarlyErrorsTest, MissingRelativeCorpusFolderNamesKeyAndWorkingDirectory) {
   testing::WriteBytes(dir_ / "corpus.ini", "[corpus]\nspeech_folder = no/such/speech\n[graph]\nprepare =\n");
   std::string output;

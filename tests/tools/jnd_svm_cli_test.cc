@@ -223,11 +223,13 @@ TEST_F(JndSvmCliTest, SynthRefusesPairsFarOutsideTheModelsRange) {
   EXPECT_EQ(Jsqa("synth " + config + " --set jnd.svm_model=" + (dir_ / "narrow.model") +
                      " --set jnd.delta_min_db=15 --set jnd.delta_max_db=20 --out " + (dir_ / "pairs"),
                  &output),
-            1)
+            2)
       << output;
-  EXPECT_NE(output.find("JND SVM model " + (dir_ / "narrow.model") + " was trained on delta_db"), std::string::npos)
+  // Refused before any pair: the config's ranges against the model's.
+  EXPECT_NE(output.find("jnd.svm_model = '" + (dir_ / "narrow.model") + "' was trained on delta_db"), std::string::npos)
       << output;
-  EXPECT_NE(output.find("dB is more than 1 dB outside it"), std::string::npos) << output;
+  EXPECT_NE(output.find("but the config draws 15 to 20 dB"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(dir_ / "pairs/manifest.json"));
 }
 
 TEST_F(JndSvmCliTest, MissingColumnIsAUsageError) {
