@@ -69,8 +69,7 @@ void WriteAudio(const std::string& path, const std::vector<float>& samples, int 
   if (!sf_format_check(&info))
     ThrowFileError(path, detail::ContainerName(container) + " cannot store " +
                              detail::EncodingName(encoding) + " samples");
-  detail::SndfilePtr file(sf_open(path.c_str(), SFM_WRITE, &info));
-  if (!file) ThrowFileError(path, std::string("cannot create: ") + sf_strerror(nullptr));
+  detail::SndfilePtr file = detail::OpenForWrite(path, &info);
 
   // Integer encodings get samples already in code units and rounded by
   // libsndfile (its clipping mode would truncate instead). +1.0 has no code

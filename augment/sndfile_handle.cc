@@ -64,16 +64,35 @@ void ThrowFileError(const std::string& path, SkipReason code, const std::string&
   throw SkipError(code, path + ": " + reason);
 }
 
-SndfilePtr OpenForRead(const std::string& path, SF_INFO* info) {
-  *info = SF_INFO{};
-  // sf_strerror(nullptr) reports the last sf_open's outcome, kept in one
-  // process-wide variable that every open (a successful one too) sets: opens
-  // run one at a time, so a failed file's reason is its own, the same in
-  // every run whatever the threads (skipped.tsv is part of the output).
+namespace {
+
+// sf_open, and on failure libsndfile's reason: sf_strerror(nullptr) reports
+// the last sf_open's outcome, kept in one process-wide variable that every
+// open (a successful one too) sets. Opens, for reading and writing, run one
+// at a time, so a failed file's reason is its own, the same in every run
+// whatever the threads (skipped.tsv is part of the output).
+SndfilePtr Open(const std::string& path, int mode, SF_INFO* info, std::string* reason) {
   static std::mutex open_mutex;
   std::lock_guard<std::mutex> lock(open_mutex);
-  SndfilePtr file(sf_open(path.c_str(), SFM_READ, info));
-  if (!file) ThrowFileError(path, SkipReason::kUnreadable, std::string("cannot open: ") + sf_strerror(nullptr));
+  SndfilePtr file(sf_open(path.c_str(), mode, info));
+  if (!file) *reason = sf_strerror(nullptr);
+  return file;
+}
+
+}  // namespace
+
+SndfilePtr OpenForRead(const std::string& path, SF_INFO* info) {
+  *info = SF_INFO{};
+  std::string reason;
+  SndfilePtr file = Open(path, SFM_READ, info, &reason);
+  if (!file) ThrowFileError(path, SkipReason::kUnreadable, "cannot open: " + reason);
+  return file;
+}
+
+SndfilePtr OpenForWrite(const std::string& path, SF_INFO* info) {
+  std::string reason;
+  SndfilePtr file = Open(path, SFM_WRITE, info, &reason);
+  if (!file) ThrowFileError(path, "cannot create: " + reason);
   return file;
 }
 

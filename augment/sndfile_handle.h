@@ -26,6 +26,9 @@ using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
 // Opens path for reading and fills info; throws naming the path and
 // libsndfile's reason (missing file, unknown format, ...).
 SndfilePtr OpenForRead(const std::string& path, SF_INFO* info);
+// Creates path for writing in info's format; throws naming the path and
+// libsndfile's reason.
+SndfilePtr OpenForWrite(const std::string& path, SF_INFO* info);
 
 // Short names for an SF_INFO::format value: "WAV", "FLAC", ... for the
 // container and "PCM_16", "FLOAT", ... for the encoding.

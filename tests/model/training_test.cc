@@ -244,11 +244,24 @@ TEST(Prefetcher, HandsOverInOrderAheadOfTheConsumerAndRethrows) {
   } catch (const Error& error) {
     EXPECT_STREQ(error.what(), "source ended");
   }
-  // Never more than depth ahead of what was taken.
-  Prefetcher<int> ahead([&] { return produced++; }, /*depth=*/2);
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  const int before = produced.load();
-  EXPECT_EQ(ahead.Next(), before - 2);
+  // Never more than depth ahead of what was taken: once two are ready the
+  // producer waits (given time to overrun, it does not), and each item
+  // taken lets it make exactly one more.
+  std::atomic<int> made{0};
+  Prefetcher<int> ahead([&] { return made++; }, /*depth=*/2);
+  const auto wait_for_made = [&](int count) {
+    for (int spin = 0; made.load() < count && spin < 10000; ++spin)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_GE(made.load(), count) << "the producer never made item " << count - 1;
+  };
+  wait_for_made(2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(made.load(), 2);
+  EXPECT_EQ(ahead.Next(), 0);
+  wait_for_made(3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(made.load(), 3);
+  EXPECT_EQ(ahead.Next(), 1);
 }
 
 TEST(MetricsLog, ResumingKeepsRowsUpToTheCheckpointStep) {
