@@ -13,6 +13,7 @@ packages=(
   libtorch-dev libgloo-dev libtbb-dev
   libsndfile1-dev libsoxr-dev libsamplerate0-dev
   libhdf5-dev libboost-program-options-dev libsvm-dev nlohmann-json3-dev
+  libfftw3-dev libssl-dev
   libplplot-dev plplot-driver-cairo
   googletest libgtest-dev
   clang libclang-rt-dev llvm
