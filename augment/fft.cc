@@ -1,6 +1,12 @@
 #include "augment/fft.h"
 
+#include <fftw3.h>
+
 #include <cmath>
+#include <complex>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include "pipeline/base/error.h"
 
@@ -11,83 +17,85 @@ constexpr double kPi = 3.14159265358979323846;
 
 bool IsPowerOfTwo(int n) { return n > 0 && (n & (n - 1)) == 0; }
 
+struct FftwfFree {
+  void operator()(void* buffer) const { fftwf_free(buffer); }
+};
+using RealBuffer = std::unique_ptr<float[], FftwfFree>;
+using ComplexBuffer = std::unique_ptr<fftwf_complex[], FftwfFree>;
+
+// fftwf_malloc aligns for FFTW's SIMD codelets. A plan made on such buffers
+// may be executed on any others fftwf_malloc returned (fftwf_execute_dft_r2c's
+// condition), which is what every thread's scratch below is.
+RealBuffer AllocateReal(int n) { return RealBuffer(fftwf_alloc_real(static_cast<size_t>(n))); }
+ComplexBuffer AllocateComplex(int n) { return ComplexBuffer(fftwf_alloc_complex(static_cast<size_t>(n))); }
+
+// One plan per frame length for the life of the process. FFTW's planner is
+// not thread-safe, hence the mutex; executing a plan on new arrays is.
+// FFTW_ESTIMATE rather than FFTW_MEASURE: a measured plan depends on timing,
+// so two runs could transform (and round) differently, and the features
+// must be the same for the same input in every process.
+fftwf_plan PlanFor(int frame_length) {
+  static std::mutex mutex;
+  static std::map<int, fftwf_plan> plans;
+  const std::lock_guard<std::mutex> lock(mutex);
+  fftwf_plan& plan = plans[frame_length];
+  if (plan == nullptr) {
+    const RealBuffer in = AllocateReal(frame_length);
+    const ComplexBuffer out = AllocateComplex(frame_length / 2 + 1);
+    plan = fftwf_plan_dft_r2c_1d(frame_length, in.get(), out.get(), FFTW_ESTIMATE);
+    JSQA_CHECK(plan != nullptr, "FFTW could not plan a ", frame_length, "-point real transform");
+  }
+  return plan;
+}
+
+// The calling thread's windowed frame [n] and spectrum [n / 2 + 1], grown
+// to the largest frame length it has seen.
+struct Scratch {
+  int capacity = 0;
+  RealBuffer frame;
+  ComplexBuffer spectrum;
+};
+
+Scratch& ThreadScratch(int frame_length) {
+  thread_local Scratch scratch;
+  if (scratch.capacity < frame_length) {
+    scratch.frame = AllocateReal(frame_length);
+    scratch.spectrum = AllocateComplex(frame_length / 2 + 1);
+    scratch.capacity = frame_length;
+  }
+  return scratch;
+}
+
 }  // namespace
 
 PowerSpectrum::PowerSpectrum(int frame_length) : frame_length_(frame_length) {
   JSQA_CHECK(frame_length >= 4 && IsPowerOfTwo(frame_length),
              "FFT frame length must be a power of two >= 4, got ", frame_length);
-  const int n = frame_length;
-  const int half = n / 2;
-
   // Periodic Hann: its 50 %-overlapped frames sum to a constant, which is
-  // what a hop of half a frame assumes.
-  window_.resize(n);
-  for (int i = 0; i < n; ++i) {
-    window_[i] = 0.5 - 0.5 * std::cos(2.0 * kPi * i / n);
-    window_energy_ += window_[i] * window_[i];
+  // what a hop of half a frame assumes. Built in double, stored in float.
+  window_.resize(frame_length);
+  double window_energy = 0.0;
+  for (int i = 0; i < frame_length; ++i) {
+    const double w = 0.5 - 0.5 * std::cos(2.0 * kPi * i / frame_length);
+    window_[i] = static_cast<float>(w);
+    window_energy += w * w;
   }
-
-  int bits = 0;
-  while ((1 << bits) < half) ++bits;
-  bit_reversed_.resize(half);
-  for (int i = 0; i < half; ++i) {
-    int reversed = 0;
-    for (int bit = 0; bit < bits; ++bit) reversed |= ((i >> bit) & 1) << (bits - 1 - bit);
-    bit_reversed_[i] = reversed;
-  }
-
-  twiddle_.resize(half);
-  for (int k = 0; k < half; ++k) twiddle_[k] = std::polar(1.0, -2.0 * kPi * k / n);
+  power_scale_ = static_cast<float>(1.0 / window_energy);
+  plan_ = PlanFor(frame_length);
 }
 
-namespace {
-
-// Plain complex product: std::complex's operator* takes a slow library path
-// (__muldc3) to handle infinities, which finite audio never has.
-inline std::complex<double> Multiply(const std::complex<double>& a, const std::complex<double>& b) {
-  return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
-}
-
-}  // namespace
-
-void PowerSpectrum::Compute(const float* frame, std::vector<double>& power) const {
+void PowerSpectrum::Compute(const float* frame, std::vector<float>& power) const {
   const int n = frame_length_;
-  const int half = n / 2;
+  Scratch& scratch = ThreadScratch(n);
+  float* windowed = scratch.frame.get();
+  for (int i = 0; i < n; ++i) windowed[i] = window_[i] * frame[i];
+  fftwf_execute_dft_r2c(plan_, windowed, scratch.spectrum.get());
 
-  // z[m] = x[2m] + i·x[2m+1] (windowed), in bit-reversed order for the
-  // in-place butterflies.
-  std::vector<std::complex<double>> z(half);
-  for (int m = 0; m < half; ++m)
-    z[bit_reversed_[m]] = {window_[2 * m] * frame[2 * m], window_[2 * m + 1] * frame[2 * m + 1]};
-
-  // Radix-2 decimation in time over half points; a butterfly of span L
-  // needs e^{-2πij/L} = twiddle_[j · n / L].
-  for (int span = 2; span <= half; span *= 2) {
-    const int stride = n / span;
-    for (int start = 0; start < half; start += span) {
-      for (int j = 0; j < span / 2; ++j) {
-        const std::complex<double> u = z[start + j];
-        const std::complex<double> v = Multiply(z[start + j + span / 2], twiddle_[j * stride]);
-        z[start + j] = u + v;
-        z[start + j + span / 2] = u - v;
-      }
-    }
-  }
-
-  // Split Z into the spectra of the even (E) and odd (O) samples, then
-  // X(k) = E(k) + e^{-2πik/n} O(k). Bins 0 and n/2 are real: E(0) ± O(0).
+  // fftwf_complex is layout-compatible with std::complex<float>.
+  const auto* spectrum = reinterpret_cast<const std::complex<float>*>(scratch.spectrum.get());
   power.resize(bins());
-  const double scale = 1.0 / window_energy_;
-  power[0] = std::pow(z[0].real() + z[0].imag(), 2) * scale;
-  power[half] = std::pow(z[0].real() - z[0].imag(), 2) * scale;
-  for (int k = 1; k < half; ++k) {
-    const std::complex<double> mirrored = std::conj(z[half - k]);
-    const std::complex<double> even = 0.5 * (z[k] + mirrored);
-    const std::complex<double> difference = z[k] - mirrored;
-    const std::complex<double> odd(0.5 * difference.imag(), -0.5 * difference.real());  // -i/2 · difference
-    const std::complex<double> x = even + Multiply(twiddle_[k], odd);
-    power[k] = (x.real() * x.real() + x.imag() * x.imag()) * scale;
-  }
+  for (int k = 0; k < bins(); ++k)
+    power[k] = (spectrum[k].real() * spectrum[k].real() + spectrum[k].imag() * spectrum[k].imag()) * power_scale_;
 }
 
 }  // namespace jsqa

@@ -58,8 +58,8 @@ double SpectralDistanceDb(const std::vector<float>& a, const std::vector<float>&
   const double level_match = energy_a / energy_b;  // power gain applied to b
 
   const int n = spectrum.frame_length();
-  std::vector<double> power_a;
-  std::vector<double> power_b;
+  std::vector<float> power_a;
+  std::vector<float> power_b;
   double sum_squares = 0.0;  // Σ over frames of the frame's mean squared dB difference
   int frames = 0;
   for (const size_t start : FrameStarts(a.size(), n)) {
@@ -91,7 +91,7 @@ struct NoiseShape {
 NoiseShape MeasureNoise(const std::vector<float>& noise, const PowerSpectrum& spectrum) {
   const int n = spectrum.frame_length();
   std::vector<double> mean_power(spectrum.bins(), 0.0);
-  std::vector<double> power;
+  std::vector<float> power;
   std::vector<double> levels_db;
   for (const size_t start : FrameStarts(noise.size(), n)) {
     const double mean_square = MeanSquare(&noise[start], n);
