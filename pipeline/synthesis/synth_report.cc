@@ -1,5 +1,7 @@
 #include "pipeline/synthesis/synth_report.h"
 
+#include <boost/program_options.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -23,25 +25,16 @@ std::string Fixed(double value, int digits) {
 
 std::string Percent(int64_t part, int64_t whole) { return whole > 0 ? Fixed(100.0 * part / whole, 1) + " %" : "–"; }
 
-// The resolved settings of manifest.json's "config" (INI text: "[jnd]",
-// then "key = value" lines) as "jnd.key" → value.
+// The resolved settings of manifest.json's "config" (the INI text the
+// shards' config attribute holds) as "jnd.key" → value, read by the INI
+// parser the config itself is read with.
 std::map<std::string, std::string> ConfigValues(const std::string& text) {
-  const auto trim = [](std::string s) {
-    s.erase(0, s.find_first_not_of(" \t"));
-    s.erase(s.find_last_not_of(" \t\r") + 1);
-    return s;
-  };
+  namespace po = boost::program_options;
+  std::istringstream in(text);
+  const po::options_description none;
   std::map<std::string, std::string> values;
-  std::string section;
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    line = trim(line);
-    if (line.size() > 2 && line.front() == '[' && line.back() == ']') {
-      section = line.substr(1, line.size() - 2);
-    } else if (const auto equals = line.find('='); equals != std::string::npos) {
-      values[section + "." + trim(line.substr(0, equals))] = trim(line.substr(equals + 1));
-    }
-  }
+  for (const po::option& option : po::parse_config_file(in, none, /*allow_unregistered=*/true).options)
+    if (!option.value.empty()) values[option.string_key] = option.value.front();
   return values;
 }
 
