@@ -133,16 +133,26 @@ const std::array<std::string, kJndFeatureCount>& JndFeatureNames() {
 
 JndFeatures ComputeJndFeatures(const std::vector<float>& a, const std::vector<float>& b,
                                const std::vector<float>& noise, double snr_a_db, double snr_b_db,
-                               int sample_rate) {
+                               int sample_rate, const JndFeatureMask& wanted) {
   JSQA_CHECK(sample_rate > 0, "JND features need a sample rate > 0, got ", sample_rate, " Hz");
   JSQA_CHECK(a.size() == b.size(), "JND pair mixtures differ in length: ", a.size(), " vs ",
              b.size(), " samples");
   JSQA_CHECK(std::isfinite(snr_a_db) && std::isfinite(snr_b_db), "JND pair SNRs must be finite, got ",
              snr_a_db, " and ", snr_b_db, " dB");
+  JndFeatures features{};
+  features[kSnr] = std::min(snr_a_db, snr_b_db);
+  features[kDelta] = std::abs(snr_b_db - snr_a_db);
+  const bool wants_distance = wanted[kSpectralDistance];
+  const bool wants_noise = wanted[kNoiseFlatness] || wanted[kNoiseFluctuation];
+  if (!wants_distance && !wants_noise) return features;
   const PowerSpectrum spectrum(FrameLength(sample_rate));
-  const NoiseShape noise_shape = MeasureNoise(noise, spectrum);
-  return {std::min(snr_a_db, snr_b_db), std::abs(snr_b_db - snr_a_db),
-          SpectralDistanceDb(a, b, spectrum), noise_shape.flatness_db, noise_shape.fluctuation_db};
+  if (wants_distance) features[kSpectralDistance] = SpectralDistanceDb(a, b, spectrum);
+  if (wants_noise) {
+    const NoiseShape noise_shape = MeasureNoise(noise, spectrum);
+    if (wanted[kNoiseFlatness]) features[kNoiseFlatness] = noise_shape.flatness_db;
+    if (wanted[kNoiseFluctuation]) features[kNoiseFluctuation] = noise_shape.fluctuation_db;
+  }
+  return features;
 }
 
 }  // namespace jsqa

@@ -21,13 +21,6 @@ namespace {
 constexpr int kNodesPerExample = kJndFeatureCount + 1;
 using ExampleNodes = std::array<svm_node, kNodesPerExample>;
 
-// Feature positions (JndFeatureNames order) that Probability treats apart.
-constexpr int kSnr = 0;
-constexpr int kDelta = 1;
-constexpr int kSpectralDistance = 2;
-constexpr int kNoiseFlatness = 3;
-constexpr int kNoiseFluctuation = 4;
-
 // The features used and the training ranges follow the libsvm model in
 // the file, one line each:
 //   #jsqa-jnd-svm version 1

@@ -62,14 +62,13 @@ constexpr double kJndRangeToleranceDb = 1.0;
 // The Δ grid, dB, on which Probability takes its running minimum.
 constexpr double kJndEnvelopeStepDb = 0.25;
 
-// Which features a model uses, in JndFeatureNames() order. An unused one
-// reaches libsvm as 0 for every pair, so the model cannot depend on it, nor
-// extrapolate along it. Judgments labelled from the SNRs alone (the prior
-// of augment/jnd_prior.h) say nothing about the noise: a model trained on
-// them that used the noise's features would only have learnt the few
-// training noises, and answered at random for any other (see README).
-using JndFeatureMask = std::array<bool, kJndFeatureCount>;
-constexpr JndFeatureMask kAllJndFeatures = {true, true, true, true, true};
+// Which features a model uses (JndFeatureMask, jnd_features.h). An unused
+// one reaches libsvm as 0 for every pair, so the model cannot depend on it,
+// nor extrapolate along it, and ComputeJndFeatures need not compute it.
+// Judgments labelled from the SNRs alone (the prior of augment/jnd_prior.h)
+// say nothing about the noise: a model trained on them that used the
+// noise's features would only have learnt the few training noises, and
+// answered at random for any other (see README).
 // "snr_db,delta_db" <-> mask. Parsing throws UsageError naming an unknown
 // name (and the allowed ones), an empty list, or a list without delta_db.
 JndFeatureMask ParseJndFeatureList(const std::string& list);

@@ -116,9 +116,10 @@ bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utt
                        << e.what();
       continue;
     }
+    // Only the features the model uses: the shipped one needs no spectrum.
     const double probability =
         svm_ ? svm_->Probability(ComputeJndFeatures(pair.a, pair.b, noise, pair.snr_a_db, pair.snr_b_db,
-                                                    audio_.sample_rate))
+                                                    audio_.sample_rate, svm_->features()))
              : 1.0;
     if (probability < jnd_.svm_threshold) continue;
     ++counts.accepted_by_environment[environment];

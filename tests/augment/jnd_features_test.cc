@@ -10,6 +10,7 @@
 #include "augment/counter_rng.h"
 #include "pipeline/base/error.h"
 #include "augment/jnd_pair.h"
+#include "augment/jnd_svm.h"
 #include "augment/resampler.h"
 #include "augment/segment.h"
 #include "tests/test_support.h"
@@ -133,6 +134,24 @@ TEST(JndFeaturesTest, SilentFramesAreLeftOut) {
   const JndFeatures with_gap = ComputeJndFeatures(gapped, gapped, gapped, 0.0, 0.0, kRate);
   EXPECT_NEAR(with_gap[3], whole[3], 0.05);
   EXPECT_LT(with_gap[4], 0.5);
+}
+
+TEST(JndFeaturesTest, ComputesOnlyTheWantedFeatures) {
+  JndPair pair;
+  MixJndPair(Speech(), Noise(), 2.0, 5.0, JndMixArgs{}, pair);
+  const JndFeatures all = ComputeJndFeatures(pair.a, pair.b, Noise(), pair.snr_a_db, pair.snr_b_db, kRate);
+  for (const char* list : {"snr_db,delta_db", "delta_db,spectral_distance", "delta_db,noise_fluctuation"}) {
+    const JndFeatureMask wanted = ParseJndFeatureList(list);
+    const JndFeatures some =
+        ComputeJndFeatures(pair.a, pair.b, Noise(), pair.snr_a_db, pair.snr_b_db, kRate, wanted);
+    for (int f = 0; f < kJndFeatureCount; ++f) {
+      // snr_db is always filled in: it costs nothing.
+      if (wanted[f] || f == kSnr)
+        EXPECT_EQ(some[f], all[f]) << list << ": " << JndFeatureNames()[f];
+      else
+        EXPECT_EQ(some[f], 0.0) << list << ": " << JndFeatureNames()[f];
+    }
+  }
 }
 
 TEST(JndFeaturesTest, RejectsBadInputs) {

@@ -123,7 +123,7 @@ AcceptanceTable MeasureAcceptance(const JndSvm& svm, const std::vector<JudgmentR
     for (size_t d = 0; d < deltas; ++d) {
       MixJndPair(segments.clean, segments.noise, snr_db, snr_db + table.deltas_db[d], JndMixArgs{}, pair);
       const JndFeatures features = ComputeJndFeatures(pair.a, pair.b, segments.noise, pair.snr_a_db,
-                                                      pair.snr_b_db, read.sample_rate);
+                                                      pair.snr_b_db, read.sample_rate, svm.features());
       svm_accepted[j][d] = svm.Probability(features) >= args.threshold;
     }
   });
