@@ -46,7 +46,7 @@ struct Distributed::Group {
 };
 
 Distributed::Distributed(const DistributedEnv& env, const torch::Device& device, std::chrono::seconds timeout)
-    : env_(env) {
+    : env_(env), device_(device) {
   if (env.world == 1) return;
   group_ = std::make_unique<Group>();
   c10d::TCPStoreOptions store_options;
@@ -124,6 +124,38 @@ void Distributed::Broadcast(const std::vector<torch::Tensor>& tensors) {
 void Distributed::Barrier() {
   if (!group_) return;
   Wait(group_->group->barrier(), "barrier");
+}
+
+std::string Distributed::FirstFailure(const std::string& failure) {
+  if (!group_) return failure;
+  // Who failed travels in a collective; what each said, through the store
+  // (a message of any length), written before the collective so that it is
+  // there when the others look.
+  const std::string key = "first_failure/" + std::to_string(agreements_++) + "/";
+  try {
+    if (!failure.empty())
+      group_->store->set(key + std::to_string(env_.rank), std::vector<uint8_t>(failure.begin(), failure.end()));
+  } catch (const std::exception& error) {
+    throw Error("distributed store failed: " + std::string(error.what()).substr(0, 300));
+  }
+  std::vector<int32_t> mine(env_.world, 0);
+  mine[env_.rank] = failure.empty() ? 0 : 1;
+  torch::Tensor failed = torch::tensor(mine, torch::kInt).to(device_);
+  AllReduceSum(failed);
+  failed = failed.cpu();
+  const int32_t* failed_by_rank = failed.data_ptr<int32_t>();
+  for (int rank = 0; rank < env_.world; ++rank) {
+    if (failed_by_rank[rank] == 0) continue;
+    if (rank == env_.rank) return failure;
+    try {
+      const std::vector<uint8_t> message = group_->store->get(key + std::to_string(rank));
+      return std::string(message.begin(), message.end());
+    } catch (const std::exception& error) {
+      throw Error("distributed store failed (rank " + std::to_string(rank) + " died?): " +
+                  std::string(error.what()).substr(0, 300));
+    }
+  }
+  return "";
 }
 
 namespace {

@@ -41,11 +41,18 @@ class Distributed {
   // backward pass sums the gradients of all ranks and keeps this rank's rows.
   torch::Tensor AllGatherWithGrad(const torch::Tensor& local);
   void Barrier();
+  // One step every rank took apart (checking its share of the data): each
+  // gives its own failure ("" for none) and all get the lowest failing
+  // rank's message, "" when none failed. A collective: every rank calls it,
+  // so a failure stops all ranks with the same line.
+  std::string FirstFailure(const std::string& failure);
 
  private:
   struct Group;
   DistributedEnv env_;
+  torch::Device device_;  // where collectives' tensors live (NCCL needs CUDA ones)
   std::unique_ptr<Group> group_;
+  int64_t agreements_ = 0;  // FirstFailure calls so far: each its own store keys
   std::atomic<int64_t> all_reduces_started_{0};
 };
 

@@ -129,8 +129,16 @@ nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, 
   Distributed& distributed = session.distributed();
   const int64_t rank_batch = session.RankBatchSize();
   if (check_data) {  // after the session's rendezvous; no rank reads a batch before every rank's share passed
-    check_data(RankSlice{distributed.rank(), distributed.world()});
-    distributed.Barrier();
+    std::string failure;
+    try {
+      check_data(RankSlice{distributed.rank(), distributed.world()});
+    } catch (const std::exception& error) {
+      failure = error.what();
+    }
+    // Every rank ends with the line that names what is wrong, not only the
+    // rank whose share it was.
+    failure = distributed.FirstFailure(failure);
+    if (!failure.empty()) throw Error(failure);
   }
 
   torch::manual_seed(pretrain.optimization.seed);

@@ -25,9 +25,9 @@ using DataCheck = std::function<void(const RankSlice& slice)>;
 // from out_dir's latest checkpoint. Returns the summary (steps, losses,
 // throughput, data-wait fraction). check_data, when given, runs once the
 // ranks have met (a long check before would hold them apart at the
-// rendezvous past its timeout), then every rank waits for all at a barrier
-// before any batch is read: a rank whose share fails ends with its error,
-// the others at the barrier.
+// rendezvous past its timeout), then the ranks agree on its outcome before
+// any batch is read: when a rank's share fails, every rank ends with that
+// rank's error (the lowest such rank's).
 nlohmann::json RunPretraining(const Config& config, const std::string& out_dir, const PairBatchOpener& open_batches,
                               const DataCheck& check_data = {});
 

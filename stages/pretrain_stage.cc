@@ -1,7 +1,12 @@
 #include "stages/pretrain_stage.h"
 
+#include <chrono>
+#include <iomanip>
+
 #include "model/pretrain.h"
 #include "model/training_config.h"
+#include "pipeline/base/logging.h"
+#include "pipeline/synthesis/shard_verification.h"
 #include "pipeline/synthesis/synthesis.h"
 #include "stages/stage_inputs.h"
 
@@ -50,7 +55,15 @@ void PretrainStage::Run(StageContext& context) const {
     // Once, not on every pass; by the ranks together, each its share, once
     // they have met (RunPretraining): hashing every shard before the
     // rendezvous held the ranks there for minutes, past its timeout.
-    check = [shards](const RankSlice& slice) { VerifyShards(shards, slice); };
+    check = [shards](const RankSlice& slice) {
+      const auto start = std::chrono::steady_clock::now();
+      const ShardsVerified verified = VerifyShards(shards, slice);
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+      JSQA_LOG(kInfo) << "pretrain: rank " << slice.rank << " of " << slice.world << " hashed " << verified.hashed
+                      << " of " << verified.listed << " shards (" << std::fixed << std::setprecision(1)
+                      << 1e-6 * static_cast<double>(verified.bytes) << " MB in " << std::setprecision(2)
+                      << took.count() << " s): they match manifest.json";
+    };
     const uint64_t seed = settings.optimization.seed;
     open = [shards, seed](int64_t epoch, int64_t batch_size, const RankSlice& slice) {
       return OpenShardBatches(shards, batch_size, slice, ShardOrder{seed, epoch, true});

@@ -12,7 +12,6 @@
 
 #include "augment/counter_rng.h"
 #include "pipeline/base/error.h"
-#include "pipeline/base/sha256.h"
 #include "pipeline/shards/shard_io.h"
 #include "pipeline/synthesis/synth_graph.h"
 #include "pipeline/synthesis/synthesis.h"
@@ -174,29 +173,6 @@ class OnTheFlyBatches : public PairBatchSource, private PairSink {
 };
 
 }  // namespace
-
-std::vector<int64_t> ShardsToVerify(int64_t shards, const RankSlice& slice) {
-  JSQA_CHECK(slice.world >= 1 && slice.rank >= 0 && slice.rank < slice.world, "rank ", slice.rank, " of ",
-             slice.world, ": need 0 <= rank < world");
-  std::vector<int64_t> mine;
-  for (int64_t shard = slice.rank; shard < shards; shard += slice.world) mine.push_back(shard);
-  return mine;
-}
-
-void VerifyShards(const std::string& dir, const RankSlice& slice) {
-  const std::string manifest_path = (fs::path(dir) / "manifest.json").string();
-  if (!fs::exists(manifest_path)) throw Error(manifest_path + ": missing: the shards in " + dir + " are not all complete");
-  const nlohmann::json manifest = ReadJsonFile(manifest_path);
-  const nlohmann::json& shards = manifest.at("shards");
-  for (const int64_t index : ShardsToVerify(static_cast<int64_t>(shards.size()), slice)) {
-    const nlohmann::json& shard = shards.at(static_cast<size_t>(index));
-    const std::string path = (fs::path(dir) / shard.at("file").get<std::string>()).string();
-    JSQA_CHECK(fs::is_regular_file(path), path, ": listed in manifest.json but missing");
-    if (Sha256File(path) != shard.at("sha256").get<std::string>())
-      throw Error(path + ": SHA-256 does not match manifest.json (the shard or the manifest changed since synth wrote "
-                  "them); rerun synth into " + dir + " to redo it");
-  }
-}
 
 void PairBatchSource::Skip(int64_t count) {
   PairBatch batch;

@@ -51,22 +51,6 @@ struct ShardOrder {
   bool shuffle = true;  // false: shard order, then pair order
 };
 
-// The shards (indices into manifest.json's list of `shards`) whose SHA-256
-// rank slice.rank checks when the ranks share the check: j with
-// j % world == rank, so each shard is hashed once and every rank hashes
-// about 1/world of the bytes.
-std::vector<int64_t> ShardsToVerify(int64_t shards, const RankSlice& slice);
-
-// Checks this rank's share of dir's shards (ShardsToVerify; all of them
-// for the default one-rank slice) against manifest.json's SHA-256. A shard
-// damaged, edited or replaced since synth wrote it, or a manifest edited
-// since, throws jsqa::Error naming the file. Reading every byte takes
-// minutes on a large set: training calls it after the ranks' rendezvous,
-// not before, then waits for all ranks (see RunPretraining), so no rank
-// reads a batch before every shard passed, and ranks that start apart are
-// not held at the rendezvous by it.
-void VerifyShards(const std::string& dir, const RankSlice& slice = {});
-
 // Pairs of the complete shards in dir (manifest.json required), batch_size
 // per rank, read by random access (each pair is one HDF5 chunk).
 std::unique_ptr<PairBatchSource> OpenShardBatches(const std::string& dir, int64_t batch_size,

@@ -1,7 +1,8 @@
 // The shard check before pretraining: which shards each rank hashes (every
-// shard by exactly one rank), and that the ranks' shares together still
-// catch a damaged shard, with one line naming the file. The check's place
-// after the rendezvous is tested end to end in TrainingCliTest.
+// shard by exactly one rank, each rank only its share of the bytes), and
+// that the ranks' shares together still catch a damaged shard, with one
+// line naming the file. The check's place after the rendezvous, and the
+// ranks agreeing on its outcome, are tested end to end in TrainingCliTest.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,7 +12,7 @@
 
 #include "pipeline/base/error.h"
 #include "pipeline/base/sha256.h"
-#include "pipeline/synthesis/pair_batches.h"
+#include "pipeline/synthesis/shard_verification.h"
 #include "tests/test_support.h"
 
 namespace jsqa {
@@ -52,9 +53,23 @@ TEST(ShardVerificationTest, TheRanksTogetherCatchADamagedShardNamingIt) {
     manifest["shards"].push_back({{"file", name}, {"pairs", 4}, {"sha256", Sha256File(paths.back())}});
   }
   testing::WriteBytes(dir / "manifest.json", manifest.dump(2));
-  VerifyShards(dir.path().string());
-  for (int world = 1; world <= 6; ++world)
-    for (int rank = 0; rank < world; ++rank) VerifyShards(dir.path().string(), {rank, world});
+  const ShardsVerified all = VerifyShards(dir.path().string());
+  EXPECT_EQ(all.hashed, 5);
+  EXPECT_EQ(all.bytes, 5u * 1000 + 0 + 1 + 2 + 3 + 4);
+  // Each rank reads only its share of the bytes; together, every byte once.
+  for (int world = 1; world <= 6; ++world) {
+    int64_t hashed = 0;
+    uintmax_t bytes = 0;
+    for (int rank = 0; rank < world; ++rank) {
+      const ShardsVerified mine = VerifyShards(dir.path().string(), {rank, world});
+      EXPECT_EQ(mine.listed, 5);
+      EXPECT_EQ(mine.hashed, static_cast<int64_t>(ShardsToVerify(5, {rank, world}).size()));
+      hashed += mine.hashed;
+      bytes += mine.bytes;
+    }
+    EXPECT_EQ(hashed, all.hashed) << world << " ranks";
+    EXPECT_EQ(bytes, all.bytes) << world << " ranks";
+  }
 
   std::string bytes = testing::ReadBytes(paths[3]);
   bytes[500] ^= 1;
@@ -74,6 +89,20 @@ TEST(ShardVerificationTest, TheRanksTogetherCatchADamagedShardNamingIt) {
       }
     }
     EXPECT_EQ(failed, 1) << world << " ranks";
+  }
+
+  // Shards are hashed several at once; the one named is still the first
+  // damaged one in the manifest's order.
+  bytes = testing::ReadBytes(paths[1]);
+  bytes[10] ^= 1;
+  testing::WriteBytes(paths[1], bytes);
+  for (int repeat = 0; repeat < 20; ++repeat) {
+    try {
+      VerifyShards(dir.path().string());
+      FAIL() << "no error";
+    } catch (const Error& error) {
+      EXPECT_EQ(std::string(error.what()).rfind(paths[1] + ": SHA-256 does not match", 0), 0u) << error.what();
+    }
   }
 }
 

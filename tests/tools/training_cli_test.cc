@@ -101,6 +101,18 @@ TEST_F(TrainingCliTest, TwoRanksOverGlooEndIdenticalAndTrackOneProcess) {
   ASSERT_EQ(one.size(), 8u);
   ASSERT_EQ(two.size(), one.size());
   for (size_t i = 0; i < one.size(); ++i) EXPECT_NEAR(two[i], one[i], 0.03 * one[i]) << "step " << i + 1;
+  // Each rank hashed only its share of the shards before training, together all of them.
+  const std::regex share("rank ([01]) of 2 hashed ([0-9]+) of ([0-9]+) shards");
+  int64_t hashed = 0, listed = -1;
+  std::set<std::string> ranks_hashed;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), share); it != std::sregex_iterator(); ++it) {
+    ranks_hashed.insert((*it)[1]);
+    hashed += std::stoll((*it)[2]);
+    listed = std::stoll((*it)[3]);
+    EXPECT_LT(std::stoll((*it)[2]), listed) << "rank " << (*it)[1] << " hashed every shard: " << log;
+  }
+  EXPECT_EQ(ranks_hashed, (std::set<std::string>{"0", "1"})) << log;
+  EXPECT_EQ(hashed, listed) << log;
   // Rank 0 alone writes.
   EXPECT_TRUE(fs::exists(ranks + "/encoder.pt"));
   EXPECT_TRUE(fs::exists(ranks + "/summary.json"));
@@ -266,11 +278,11 @@ TEST_F(TrainingCliTest, KilledFinetuningResumesToTheSameModel) {
 }
 
 // The shards' SHA-256 check runs once the ranks have met, each rank hashing
-// its share (shard j by rank j mod world), then all wait at a barrier: a
-// damaged shard is named by the rank that hashed it, after its rendezvous;
-// the other rank stops at the barrier without reading a batch. (Checked
-// before the rendezvous, every rank hashed every shard there, and ranks
-// that arrived apart failed the rendezvous.)
+// its share (shard j by rank j mod world), then the ranks agree on the
+// outcome: a damaged shard, found by the rank that hashed it after its
+// rendezvous, stops both ranks with the line naming it, before either
+// reads a batch. (Checked before the rendezvous, every rank hashed every
+// shard there, and ranks that arrived apart failed the rendezvous.)
 TEST_F(TrainingCliTest, RanksCheckTheirShareOfTheShardsAfterTheyMeet) {
   const std::string shards = *dir_ / "damaged-shards";
   fs::copy(fs::canonical(*dir_ / "run/synth"), shards, fs::copy_options::recursive);
@@ -292,16 +304,23 @@ TEST_F(TrainingCliTest, RanksCheckTheirShareOfTheShardsAfterTheyMeet) {
   const std::string both = "rank 0:\n" + log0 + "rank 1:\n" + log1;
   EXPECT_NE(status.find("exit 1 1"), std::string::npos) << status << both;
   // Rank 1: met rank 0, then hashed shard 1 and ended with one line naming it.
+  const std::string error_line = "\njsqa-pipeline pretrain: error: " + damaged + ": SHA-256 does not match manifest.json";
   const size_t met = log1.find("rank 1 of 2 on cpu, master 127.0.0.1:" + port);
-  const size_t error = log1.find("\njsqa-pipeline pretrain: error: " + damaged + ": SHA-256 does not match manifest.json");
+  const size_t error = log1.find(error_line);
   ASSERT_NE(met, std::string::npos) << both;
   ASSERT_NE(error, std::string::npos) << both;
   EXPECT_LT(met, error) << "the shards were hashed before the rendezvous: " << both;
-  // Rank 0 hashed only shard 0 (and 2, ...), which are intact, then waited
-  // for rank 1 at the barrier.
-  EXPECT_NE(log0.find("rank 0 of 2 on cpu"), std::string::npos) << both;
-  EXPECT_EQ(log0.find("SHA-256"), std::string::npos) << both;
-  EXPECT_NE(log0.find("jsqa-pipeline pretrain: error: distributed barrier failed"), std::string::npos) << both;
+  // Rank 0 hashed only shard 0 (and 2, ...), which are intact, then learnt
+  // rank 1's outcome and ended with the same line.
+  const size_t met0 = log0.find("rank 0 of 2 on cpu");
+  const size_t share0 = log0.find("pretrain: rank 0 of 2 hashed ");
+  const size_t error0 = log0.find(error_line);
+  ASSERT_NE(met0, std::string::npos) << both;
+  ASSERT_NE(share0, std::string::npos) << both;
+  ASSERT_NE(error0, std::string::npos) << both;
+  EXPECT_LT(met0, share0) << both;
+  EXPECT_LT(share0, error0) << both;
+  EXPECT_EQ(log0.find(error_line, error0 + 1), std::string::npos) << "one line, once: " << both;
   EXPECT_FALSE(fs::exists(*dir_ / "damaged/checkpoints")) << "training started";
 }
 
