@@ -67,6 +67,11 @@ class ShardReader {
   // chunk carries a checksum: a damaged pair throws jsqa::Error naming the
   // file and the pair.
   JndPair Read(int64_t index) const;
+  // Pair i's mixtures a and b as float in [-1, 1] into a[0, L) and b[0, L)
+  // (L = info().segment_samples), checked alike, without the metadata: what
+  // training reads. Reads go around libhdf5 (the chunks' places are found at
+  // open), so many threads may call Read and ReadMixtures at once.
+  void ReadMixtures(int64_t index, float* a, float* b) const;
   // Every pair's metadata (ids, SNRs, gains, draws, P(same)) without audio,
   // [pairs()] in file order: read at open, so reports need no audio reads.
   const std::vector<JndPair>& PairMetadata() const;

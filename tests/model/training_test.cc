@@ -19,7 +19,7 @@
 #include "pipeline/run/distributed_env.h"
 #include "model/jsqa_models.h"
 #include "model/loss_window.h"
-#include "model/prefetcher.h"
+#include "pipeline/base/prefetcher.h"
 #include "model/metrics_log.h"
 #include "model/mos_predictor.h"
 #include "pipeline/base/sha256.h"

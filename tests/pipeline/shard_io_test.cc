@@ -201,6 +201,28 @@ TEST(ShardIoTest, Int16RoundTripIsWithinOneStep) {
   EXPECT_EQ(edge.a[1], -1.0f);
 }
 
+// What training reads: the mixtures alone, from many threads at once, the
+// same floats as Read() gives (int16 / 32767, as libhdf5's conversion was).
+TEST(ShardIoTest, ReadMixturesFromThreadsGivesReadsSamples) {
+  testing::TempDir dir;
+  const std::string path = dir / "pairs.h5";
+  WriteShard(path, MakeInfo(ShardSampleFormat::kInt16, false), 6);
+  const ShardReader reader(path);
+  const size_t samples = static_cast<size_t>(reader.info().segment_samples);
+  std::vector<std::vector<float>> a(6, std::vector<float>(samples)), b = a;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) threads.emplace_back([&, i] { reader.ReadMixtures(i, a[i].data(), b[i].data()); });
+  for (std::thread& thread : threads) thread.join();
+  for (int i = 0; i < 6; ++i) {
+    SCOPED_TRACE(i);
+    const JndPair read = reader.Read(i);
+    EXPECT_EQ(a[i], read.a);
+    EXPECT_EQ(b[i], read.b);
+    for (size_t j = 0; j < samples; ++j)
+      ASSERT_EQ(a[i][j], std::lrint(MakePair(i).a[j] * 32767.0f) / 32767.0f) << j;
+  }
+}
+
 TEST(ShardIoTest, Float32RoundTripWithComponentsIsExact) {
   testing::TempDir dir;
   const std::string path = dir / "float.h5";

@@ -1,6 +1,7 @@
 // Runs produce() on a background thread, keeping up to depth results ready
 // ahead of the consumer, so that preparing a training step's data overlaps
-// the device's compute of the one before. An exception thrown by produce()
+// the device's compute of the one before (model/pretrain.cc), and reading
+// the next batch of shards overlaps handing over this one (pair_batches.cc). An exception thrown by produce()
 // is rethrown by Next() once the results made before it are taken.
 #pragma once
 
