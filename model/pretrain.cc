@@ -10,7 +10,7 @@
 #include "model/jsqa_models.h"
 #include "model/loss_window.h"
 #include "model/nt_xent.h"
-#include "model/prefetcher.h"
+#include "pipeline/base/prefetcher.h"
 #include "model/training_session.h"
 #include "pipeline/base/logging.h"
 #include "pipeline/reports/plot.h"

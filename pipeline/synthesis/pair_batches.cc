@@ -4,14 +4,17 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
-#include <list>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include "augment/counter_rng.h"
 #include "pipeline/base/error.h"
+#include "pipeline/base/prefetcher.h"
 #include "pipeline/shards/shard_io.h"
 #include "pipeline/synthesis/synth_graph.h"
 #include "pipeline/synthesis/synthesis.h"
@@ -32,10 +35,13 @@ void AddPair(PairBatch& batch, const JndPair& pair) {
   ++batch.size;
 }
 
+// Reads the pairs of each batch in parallel (threads rows at a time) on a
+// background thread, one batch ahead of the consumer.
 class ShardBatches : public PairBatchSource {
  public:
-  ShardBatches(const std::string& dir, int64_t batch_size, const RankSlice& slice, const ShardOrder& order)
-      : batch_size_(batch_size), slice_(slice) {
+  ShardBatches(const std::string& dir, int64_t batch_size, const RankSlice& slice, const ShardOrder& order,
+               int threads)
+      : batch_size_(batch_size), slice_(slice), arena_(threads > 0 ? threads : tbb::task_arena::automatic) {
     JSQA_CHECK(batch_size >= 1, "batch size ", batch_size, ": need >= 1");
     const std::string manifest_path = (fs::path(dir) / "manifest.json").string();
     if (!fs::exists(manifest_path))
@@ -51,33 +57,83 @@ class ShardBatches : public PairBatchSource {
       for (size_t i = pairs_.size(); i > 1; --i) std::swap(pairs_[i - 1], pairs_[rng.UniformInt(i)]);
     }
     batches_ = static_cast<int64_t>(pairs_.size()) / (batch_size_ * slice_.world);
+    readers_.resize(files_.size());
   }
 
   bool Next(PairBatch& batch) override {
-    batch = PairBatch();
-    if (next_batch_ >= batches_) return false;
-    const int64_t first = (next_batch_++ * slice_.world + slice_.rank) * batch_size_;
-    for (int64_t row = first; row < first + batch_size_; ++row) {
-      const auto [file, pair] = pairs_[row];
-      AddPair(batch, Reader(file).Read(pair));
-    }
+    if (!ahead_) ahead_ = std::make_unique<Prefetcher<PairBatch>>([this] { return Read(); }, kBatchesAhead);
+    PairBatch ready = ahead_->Next();
+    GiveBack(std::move(batch));
+    batch = std::move(ready);
+    if (batch.size == 0) return false;
+    ++consumed_;
     return true;
   }
 
-  void Skip(int64_t count) override { next_batch_ = std::min(batches_, next_batch_ + count); }
+  void Skip(int64_t count) override {
+    ahead_.reset();  // drops the batches read ahead
+    next_batch_ = consumed_ = std::min(batches_, consumed_ + count);
+  }
 
  private:
-  static constexpr size_t kOpenReaders = 8;  // bounds open HDF5 files and their chunk caches
+  // Batches read ahead of the consumer: [kBatchesAhead, B, 2, L] floats
+  // (16 MiB per batch of 64 pairs of 4 s at 16 kHz).
+  static constexpr size_t kBatchesAhead = 1;
 
-  const ShardReader& Reader(int32_t file) {
-    for (auto it = readers_.begin(); it != readers_.end(); ++it)
-      if (it->first == file) {
-        readers_.splice(readers_.begin(), readers_, it);  // most recently used first
-        return readers_.front().second;
-      }
-    if (readers_.size() == kOpenReaders) readers_.pop_back();
-    readers_.emplace_front(file, ShardReader(files_[file]));
-    return readers_.front().second;
+  // The consumer's previous batch, whose buffers the next Read fills: new
+  // ones would cost the kernel zeroing 32 MiB of fresh pages per batch.
+  void GiveBack(PairBatch&& used) {
+    if (used.a.capacity() == 0) return;
+    std::lock_guard<std::mutex> lock(spare_mutex_);
+    if (spare_.size() < kBatchesAhead + 1) spare_.push_back(std::move(used));
+  }
+
+  PairBatch TakeSpare() {
+    std::lock_guard<std::mutex> lock(spare_mutex_);
+    if (spare_.empty()) return PairBatch();
+    PairBatch batch = std::move(spare_.back());
+    spare_.pop_back();
+    return batch;
+  }
+
+  // The next batch on the prefetcher's thread; an empty one past the end.
+  PairBatch Read() {
+    if (next_batch_ >= batches_) return PairBatch();
+    PairBatch batch = TakeSpare();
+    const int64_t first = (next_batch_++ * slice_.world + slice_.rank) * batch_size_;
+    for (int64_t row = first; row < first + batch_size_; ++row) Open(pairs_[row].first);
+    batch.size = batch_size_;
+    batch.samples = readers_[pairs_[first].first]->info().segment_samples;
+    const size_t samples = static_cast<size_t>(batch.samples);
+    batch.a.resize(batch_size_ * samples);
+    batch.b.resize(batch_size_ * samples);
+    batch.item_index.resize(batch_size_);
+    // A failed row is kept, and the first by row is thrown: the same error
+    // whatever the threads' timing.
+    std::vector<std::exception_ptr> failures(batch_size_);
+    arena_.execute([&] {
+      tbb::parallel_for(int64_t{0}, batch_size_, [&](int64_t row) {
+        try {
+          const auto [file, pair] = pairs_[first + row];
+          const ShardReader& reader = *readers_[file];
+          JSQA_CHECK(reader.info().segment_samples == batch.samples, files_[file], ": pairs of ",
+                     reader.info().segment_samples, " samples, the batch's have ", batch.samples);
+          reader.ReadMixtures(pair, &batch.a[row * samples], &batch.b[row * samples]);
+          batch.item_index[row] = reader.PairMetadata()[pair].item_index;
+        } catch (...) {
+          failures[row] = std::current_exception();
+        }
+      });
+    });
+    for (const std::exception_ptr& failure : failures)
+      if (failure) std::rethrow_exception(failure);
+    return batch;
+  }
+
+  // Opens a shard at its first use (reading its metadata and chunk places);
+  // it stays open, holding no file descriptor.
+  void Open(int32_t file) {
+    if (!readers_[file]) readers_[file] = std::make_unique<ShardReader>(files_[file]);
   }
 
   const int64_t batch_size_;
@@ -85,8 +141,13 @@ class ShardBatches : public PairBatchSource {
   std::vector<std::string> files_;
   std::vector<std::pair<int32_t, int64_t>> pairs_;  // (file, pair in file), in epoch order
   int64_t batches_ = 0;
-  int64_t next_batch_ = 0;
-  std::list<std::pair<int32_t, ShardReader>> readers_;
+  int64_t next_batch_ = 0;  // the next to read, on the prefetcher's thread
+  int64_t consumed_ = 0;    // handed to the consumer
+  std::vector<std::unique_ptr<ShardReader>> readers_;  // [files], opened at first use
+  tbb::task_arena arena_;
+  std::mutex spare_mutex_;
+  std::vector<PairBatch> spare_;  // buffers handed back by the consumer
+  std::unique_ptr<Prefetcher<PairBatch>> ahead_;  // last: its thread uses everything above
 };
 
 // Collects the ordered pairs of the graph into batches on a bounded queue.
@@ -181,8 +242,8 @@ void PairBatchSource::Skip(int64_t count) {
 }
 
 std::unique_ptr<PairBatchSource> OpenShardBatches(const std::string& dir, int64_t batch_size,
-                                                  const RankSlice& slice, const ShardOrder& order) {
-  return std::make_unique<ShardBatches>(dir, batch_size, slice, order);
+                                                  const RankSlice& slice, const ShardOrder& order, int threads) {
+  return std::make_unique<ShardBatches>(dir, batch_size, slice, order, threads);
 }
 
 std::unique_ptr<PairBatchSource> OpenOnTheFlyBatches(const Config& config, const std::vector<ManifestItem>& speech,

@@ -52,9 +52,12 @@ struct ShardOrder {
 };
 
 // Pairs of the complete shards in dir (manifest.json required), batch_size
-// per rank, read by random access (each pair is one HDF5 chunk).
+// per rank, read by random access (each pair is one HDF5 chunk): the pairs
+// of a batch by `threads` threads (0: all cores), on a background thread
+// that reads the next batch while the consumer holds this one.
 std::unique_ptr<PairBatchSource> OpenShardBatches(const std::string& dir, int64_t batch_size,
-                                                  const RankSlice& slice = {}, const ShardOrder& order = {});
+                                                  const RankSlice& slice = {}, const ShardOrder& order = {},
+                                                  int threads = 0);
 
 // The synthesis graph of config ([jnd], [synth], [audio]) run in a background
 // thread into a bounded queue of batches; this rank's shards of the plan.
