@@ -5,6 +5,7 @@
 // computed in double precision; MixResult records exactly what was done.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 namespace jsqa {
@@ -53,6 +54,8 @@ double Energy(const std::vector<float>& signal);
 double SnrDb(const std::vector<float>& clean, const std::vector<float>& noise);
 // RMS level in dBFS (20·log10(rms)); -inf for silence.
 double RmsDbfs(const std::vector<float>& signal);
+// The same level from a signal's Energy and its length in samples (> 0).
+double LevelDbfs(double energy, size_t samples);
 // Peak |x|.
 double Peak(const std::vector<float>& signal);
 

@@ -23,8 +23,12 @@ double SnrDb(const std::vector<float>& clean, const std::vector<float>& noise) {
 
 double RmsDbfs(const std::vector<float>& signal) {
   if (signal.empty()) return -std::numeric_limits<double>::infinity();
+  return LevelDbfs(Energy(signal), signal.size());
+}
+
+double LevelDbfs(double energy, size_t samples) {
   // 10·log10(mean square) = 20·log10(rms); log10(0) gives -inf for silence.
-  return 10.0 * std::log10(Energy(signal) / static_cast<double>(signal.size()));
+  return 10.0 * std::log10(energy / static_cast<double>(samples));
 }
 
 double Peak(const std::vector<float>& signal) {
