@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "pipeline/base/error.h"
 
@@ -39,6 +40,42 @@ int64_t HangoverSamples(int sample_rate) {
   return static_cast<int64_t>(std::ceil(kHangoverSeconds * sample_rate));
 }
 
+// How many thresholds q reaches (q ≥ c_j for j < that number): with
+// c_j = 2^(j−15), q ≥ c_j ⇔ j ≤ floor(log2 q) + 15, so it is
+// floor(log2 q) + 16, clamped to [0, 15].
+int ThresholdsReached(double q) {
+  if (!(q >= ThresholdAmplitude(0))) return 0;
+  return std::min(kThresholds, std::ilogb(q) + kThresholds + 1);
+}
+
+// From sample `begin` until the next run's begin, the envelope reaches
+// `reached` thresholds.
+struct ThresholdRun {
+  int64_t begin;
+  int reached;
+};
+
+// Active samples per threshold over [0, count): a sample is active for
+// threshold j while q ≥ c_j and for `hangover` samples after, so each run
+// reaching above j makes [begin, end + hangover) active; overlapping
+// stretches count once.
+std::array<int64_t, kThresholds> ActiveCounts(const std::vector<ThresholdRun>& runs, int64_t count,
+                                              int64_t hangover) {
+  std::array<int64_t, kThresholds> active{};
+  for (int j = 0; j < kThresholds; ++j) {
+    int64_t covered_until = 0;  // samples before this are counted
+    for (size_t r = 0; r < runs.size(); ++r) {
+      if (runs[r].reached <= j) continue;
+      const int64_t end = r + 1 < runs.size() ? runs[r + 1].begin : count;
+      const int64_t from = std::max(runs[r].begin, covered_until);
+      const int64_t until = std::min(count, end + hangover);
+      if (until > from) active[j] += until - from;
+      covered_until = std::max(covered_until, until);
+    }
+  }
+  return active;
+}
+
 }  // namespace
 
 ActiveSpeechLevel MeasureActiveSpeechLevel(const float* samples, size_t count, int sample_rate) {
@@ -47,29 +84,24 @@ ActiveSpeechLevel MeasureActiveSpeechLevel(const float* samples, size_t count, i
   ActiveSpeechLevel result{kMinusInfinity, 0.0, kMinusInfinity};
   if (count == 0) return result;
 
+  // One pass computes the envelope and, per sample, how many thresholds it
+  // reaches; that number changes only when q crosses a power of two, so it
+  // is kept as runs (a few hundred per second of speech, not one per
+  // sample). Counting each threshold's active samples from the runs gives
+  // exactly the per-sample rule's counts at a fraction of its cost.
   Envelope envelope(sample_rate);
-  const int64_t hangover = HangoverSamples(sample_rate);
-  std::array<int64_t, kThresholds> active{};
-  std::array<int64_t, kThresholds> hang;
-  hang.fill(hangover);  // nothing before the first sample was active
-  std::array<double, kThresholds> threshold;
-  for (int j = 0; j < kThresholds; ++j) threshold[j] = ThresholdAmplitude(j);
-
+  std::vector<ThresholdRun> runs;
   double sum_squares = 0.0;
   for (size_t i = 0; i < count; ++i) {
     const double x = samples[i];
     sum_squares += x * x;
-    const double q = envelope.Next(x);
-    for (int j = 0; j < kThresholds; ++j) {
-      if (q >= threshold[j]) {
-        ++active[j];
-        hang[j] = 0;
-      } else if (hang[j] < hangover) {
-        ++active[j];
-        ++hang[j];
-      }
-    }
+    const int reached = ThresholdsReached(envelope.Next(x));
+    if (runs.empty() || runs.back().reached != reached) runs.push_back({static_cast<int64_t>(i), reached});
   }
+  const std::array<int64_t, kThresholds> active =
+      ActiveCounts(runs, static_cast<int64_t>(count), HangoverSamples(sample_rate));
+  std::array<double, kThresholds> threshold;
+  for (int j = 0; j < kThresholds; ++j) threshold[j] = ThresholdAmplitude(j);
   if (sum_squares == 0.0) return result;
   result.long_term_db = 10.0 * std::log10(sum_squares / static_cast<double>(count));
 

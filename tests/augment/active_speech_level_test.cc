@@ -159,5 +159,74 @@ TEST(ActiveSpeechMask, AgreesWithTheMeasuredActivityOnRealSpeech) {
   }
 }
 
+// The Recommendation's rule as written, one sample at a time: every
+// threshold's hangover counter updated on every sample. The implementation
+// counts from runs of the envelope's octave instead; both must give the
+// same counts, so the same level and activity to the last bit.
+ActiveSpeechLevel LiteralP56(const std::vector<float>& x, int rate) {
+  const double g = std::exp(-1.0 / (0.03 * rate));
+  const int64_t hangover = static_cast<int64_t>(std::ceil(0.2 * rate));
+  std::vector<int64_t> active(15, 0), hang(15, hangover);
+  double p = 0, q = 0, sum = 0;
+  for (const float sample : x) {
+    sum += static_cast<double>(sample) * sample;
+    p = g * p + (1 - g) * std::abs(static_cast<double>(sample));
+    q = g * q + (1 - g) * p;
+    for (int j = 0; j < 15; ++j) {
+      if (q >= std::ldexp(1.0, j - 15)) {
+        ++active[j];
+        hang[j] = 0;
+      } else if (hang[j] < hangover) {
+        ++active[j];
+        ++hang[j];
+      }
+    }
+  }
+  ActiveSpeechLevel result{-std::numeric_limits<double>::infinity(), 0, 10 * std::log10(sum / x.size())};
+  double previous_level = 0, previous_difference = 0;
+  for (int j = 0; j < 15 && active[j] > 0; ++j) {
+    const double level = 10.0 * std::log10(sum / static_cast<double>(active[j]));
+    const double difference = level - 20.0 * std::log10(std::ldexp(1.0, j - 15));
+    if (difference <= 15.9) {
+      result.level_db = j == 0 ? level
+                               : previous_level + (previous_difference - 15.9) / (previous_difference - difference) *
+                                                      (level - previous_level);
+      break;
+    }
+    previous_level = level;
+    previous_difference = difference;
+    result.level_db = level;
+  }
+  if (std::isfinite(result.level_db))
+    result.activity = std::min(1.0, sum / (static_cast<double>(x.size()) * std::pow(10.0, result.level_db / 10.0)));
+  return result;
+}
+
+TEST(ActiveSpeechLevel, CountsExactlyAsTheLiteralRule) {
+  std::vector<std::pair<std::vector<float>, int>> signals;
+  for (const auto& clip : testing::LibrivoxClips()) {
+    const Audio audio = ReadAudio(clip);
+    signals.push_back({Concat(Concat(std::vector<float>(audio.sample_rate / 3), audio.samples), std::vector<float>(audio.sample_rate / 7)), audio.sample_rate});
+  }
+  const Audio noise = ReadAudio(testing::AlsaNoise());  // 48 kHz
+  signals.push_back({noise.samples, noise.sample_rate});
+  std::mt19937 random(5);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> bursts;  // levels stepping over many thresholds, with pauses around the hangover's length
+  for (int burst = 0; burst < 40; ++burst) {
+    const float scale = std::ldexp(1.0f, -1 - burst % 15);
+    for (int i = 0; i < kRate / 10; ++i) bursts.push_back(0.3f * scale * normal(random));
+    bursts.insert(bursts.end(), static_cast<size_t>(kRate / 5 + (burst % 3 - 1) * 40), 0.0f);
+  }
+  signals.push_back({bursts, kRate});
+  signals.push_back({Tone(0.5, 0.01), kRate});  // shorter than the hangover
+  for (const auto& [signal, rate] : signals) {
+    const ActiveSpeechLevel expected = LiteralP56(signal, rate);
+    const ActiveSpeechLevel measured = MeasureActiveSpeechLevel(signal, rate);
+    EXPECT_EQ(measured.level_db, expected.level_db) << signal.size() << " samples at " << rate;
+    EXPECT_EQ(measured.activity, expected.activity) << signal.size() << " samples at " << rate;
+  }
+}
+
 }  // namespace
 }  // namespace jsqa
