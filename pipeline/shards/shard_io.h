@@ -25,6 +25,21 @@ struct ShardInfo {
   std::string config_text;
 };
 
+// A pair as a shard stores it, made ready off the writer's thread (in the
+// synthesis graph's parallel stage): one chunk per audio dataset (the
+// mixtures, then the components if stored), each the samples in the
+// shard's format, little-endian, followed by their Fletcher32 checksum (4
+// bytes, as HDF5's filter appends it), and the metadata without audio.
+struct EncodedPair {
+  std::vector<std::vector<unsigned char>> chunks;
+  JndPair metadata;
+};
+
+// Checks pair as ShardWriter::Append does and encodes it. Throws jsqa::Error
+// naming path and the pair for a pair the shard cannot hold: another
+// length, a missing component, a mixture sample outside [-1, 1] or NaN.
+EncodedPair EncodePair(const JndPair& pair, const ShardInfo& info, const std::string& path);
+
 // "pairs-00003-of-00016.h5"
 std::string ShardFileName(int index, int count);
 
@@ -43,6 +58,9 @@ class ShardWriter {
   // store_components). int16 conversion rounds to nearest; samples are
   // within [-1, 1] by construction (peak-limited), anything else throws.
   void Append(const JndPair& pair);
+  // Appends a pair encoded by EncodePair for this shard's info: the writer
+  // only places its chunks (HDF5 direct chunk write). Same bytes as Append.
+  void Append(const EncodedPair& pair);
   int64_t pairs() const;
   // Writes the per-pair metadata, flushes, closes and renames into place.
   // Throws jsqa::Error (e.g. disk full) and leaves no final file.

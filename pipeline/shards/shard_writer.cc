@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "pipeline/base/error.h"
+#include "pipeline/shards/fletcher32.h"
 #include "pipeline/shards/shard_hdf5.h"
 #include "pipeline/shards/shard_reservation.h"
 #include "pipeline/shards/shard_schema.h"
@@ -91,14 +92,54 @@ H5::DataSet CreateAudio(const H5::H5File& file, const char* name, const H5::Data
                             hdf5::ChunkedCreation(2, chunk), access);
 }
 
-void AppendRow(const H5::DataSet& set, hsize_t row, hsize_t samples, const void* data,
-               const H5::DataType& memory_type) {
+// Places one encoded chunk as row `row`: HDF5 stores it as given (the
+// filter mask 0 says the Fletcher32 filter was applied, which EncodePair did).
+void AppendChunk(const H5::DataSet& set, hsize_t row, hsize_t samples, const std::vector<unsigned char>& chunk) {
   const hsize_t dims[2] = {row + 1, samples};
   set.extend(dims);
-  set.write(data, memory_type, H5::DataSpace(1, &samples), hdf5::RowSelection(set, row, samples));
+  const hsize_t origin[2] = {row, 0};
+  if (H5Dwrite_chunk(set.getId(), H5P_DEFAULT, 0, origin, chunk.size(), chunk.data()) < 0)
+    throw H5::DataSetIException("AppendChunk", "H5Dwrite_chunk failed");
 }
 
+// values as the stored samples of a chunk, then their checksum, into chunk.
+template <typename Stored, typename Convert>
+void EncodeChunk(const std::vector<float>& values, Convert&& convert, std::vector<unsigned char>& chunk) {
+  const size_t data_bytes = values.size() * sizeof(Stored);
+  chunk.resize(data_bytes + kFletcher32Bytes);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const Stored sample = convert(values[i]);
+    std::memcpy(chunk.data() + i * sizeof(Stored), &sample, sizeof(Stored));
+  }
+  const uint32_t checksum = HdfFletcher32(chunk.data(), data_bytes);
+  for (size_t k = 0; k < kFletcher32Bytes; ++k) chunk[data_bytes + k] = static_cast<unsigned char>(checksum >> (8 * k));
+}
+
+// int16 rounds to nearest (lrint: ties to even), as HDF5's conversion did.
+int16_t ToInt16(float value) { return static_cast<int16_t>(std::lrint(value * kShardInt16FullScale)); }
+float AsFloat(float value) { return value; }
+
 }  // namespace
+
+EncodedPair EncodePair(const JndPair& pair, const ShardInfo& info, const std::string& path) {
+  CheckPair(pair, info, path);
+  EncodedPair encoded;
+  for (const ShardAudio& mixture : kShardMixtures) {
+    encoded.chunks.emplace_back();
+    if (info.sample_format == ShardSampleFormat::kInt16)
+      EncodeChunk<int16_t>(pair.*mixture.samples, ToInt16, encoded.chunks.back());
+    else
+      EncodeChunk<float>(pair.*mixture.samples, AsFloat, encoded.chunks.back());
+  }
+  if (info.store_components) {
+    for (const ShardAudio& component : kShardComponents) {
+      encoded.chunks.emplace_back();
+      EncodeChunk<float>(pair.*component.samples, AsFloat, encoded.chunks.back());
+    }
+  }
+  encoded.metadata = ShardMetadataOf(pair);
+  return encoded;
+}
 
 std::string ShardFileName(int index, int count) {
   JSQA_CHECK(count >= 1 && index >= 0 && index < count, "shard ", index, " of ", count,
@@ -117,7 +158,6 @@ struct ShardWriter::Impl {
   std::vector<H5::DataSet> mixtures;    // as kShardMixtures
   std::vector<H5::DataSet> components;  // as kShardComponents, if stored
   std::vector<JndPair> metadata;        // one per appended pair, no audio
-  std::vector<int16_t> int16_row;       // [L] conversion buffer
   DiskReservation reservation;
 
   hsize_t samples() const { return static_cast<hsize_t>(info.segment_samples); }
@@ -203,23 +243,19 @@ struct ShardWriter::Impl {
           CreateAudio(file, component.name, hdf5::Types<float>::File(), samples()));
   }
 
-  void AppendAudio(const JndPair& pair) {
+  void AppendAudio(const EncodedPair& pair) {
     const hsize_t row = metadata.size();
-    for (size_t i = 0; i < mixtures.size(); ++i) {
-      const std::vector<float>& values = pair.*kShardMixtures[i].samples;
-      if (info.sample_format == ShardSampleFormat::kFloat32) {
-        AppendRow(mixtures[i], row, samples(), values.data(), hdf5::Types<float>::Memory());
-        continue;
-      }
-      int16_row.resize(values.size());
-      for (size_t j = 0; j < values.size(); ++j)
-        int16_row[j] = static_cast<int16_t>(std::lrint(values[j] * kShardInt16FullScale));
-      AppendRow(mixtures[i], row, samples(), int16_row.data(), hdf5::Types<int16_t>::Memory());
+    std::vector<H5::DataSet*> sets;
+    for (H5::DataSet& set : mixtures) sets.push_back(&set);
+    for (H5::DataSet& set : components) sets.push_back(&set);
+    JSQA_CHECK(pair.chunks.size() == sets.size(), final_path, ": pair ", pair.metadata.item_index, " has ",
+               pair.chunks.size(), " chunks, the shard ", sets.size(), " audio datasets");
+    for (size_t i = 0; i < sets.size(); ++i) {
+      const size_t bytes = samples() * sets[i]->getDataType().getSize() + kFletcher32Bytes;
+      JSQA_CHECK(pair.chunks[i].size() == bytes, final_path, ": pair ", pair.metadata.item_index, " has a chunk of ",
+                 pair.chunks[i].size(), " bytes, the shard's hold ", bytes);
     }
-    for (size_t i = 0; i < components.size(); ++i) {
-      AppendRow(components[i], row, samples(), (pair.*kShardComponents[i].samples).data(),
-                hdf5::Types<float>::Memory());
-    }
+    for (size_t i = 0; i < sets.size(); ++i) AppendChunk(*sets[i], row, samples(), pair.chunks[i]);
   }
 };
 
@@ -244,9 +280,13 @@ ShardWriter::~ShardWriter() {
 }
 
 void ShardWriter::Append(const JndPair& pair) {
+  JSQA_CHECK(impl_->writing, impl_->final_path, ": shard is already closed (or failed)");
+  Append(EncodePair(pair, impl_->info, impl_->final_path));
+}
+
+void ShardWriter::Append(const EncodedPair& pair) {
   Impl& w = *impl_;
   JSQA_CHECK(w.writing, w.final_path, ": shard is already closed (or failed)");
-  CheckPair(pair, w.info, w.final_path);
   const hdf5::ErrorCapture capture;
   try {
     w.Reserve(w.PairBytes());
@@ -254,7 +294,7 @@ void ShardWriter::Append(const JndPair& pair) {
   } catch (const H5::Exception& failure) {
     w.Fail(hdf5::LastErrorReason(failure));
   }
-  w.metadata.push_back(ShardMetadataOf(pair));
+  w.metadata.push_back(pair.metadata);
 }
 
 int64_t ShardWriter::pairs() const { return static_cast<int64_t>(impl_->metadata.size()); }

@@ -13,6 +13,7 @@
 #include "augment/jnd_svm.h"
 #include "pipeline/synthesis/audio_config.h"
 #include "pipeline/corpus/item_manifest.h"
+#include "pipeline/shards/shard_io.h"
 #include "pipeline/synthesis/jnd_config.h"
 #include "pipeline/synthesis/noise_bank.h"
 #include "pipeline/synthesis/synth_config.h"
@@ -27,6 +28,9 @@ struct UnitResult {
   int shard = 0;
   std::vector<JndPair> pairs;  // accepted pairs, in item order
   SynthCounts counts;
+  // pairs as a shard stores them, when a sink's Prepare made them in the
+  // parallel stage (ShardSink); empty otherwise.
+  std::vector<EncodedPair> encoded;
 };
 
 class PairMaker {

@@ -204,6 +204,18 @@ void ShardSink::Drain() {
   if (sidecar_.valid()) sidecar_.get();
 }
 
+void ShardSink::Prepare(UnitResult& result) const {
+  const std::string path = set_.ShardPath(result.shard);
+  const ShardInfo info = set_.Info(result.shard);
+  try {
+    for (const JndPair& pair : result.pairs) result.encoded.push_back(EncodePair(pair, info, path));
+  } catch (const Error&) {
+    // A pair the shard cannot hold (a bug upstream) fails in Consume, in
+    // unit order, after the units before it were written, as without Prepare.
+    result.encoded.clear();
+  }
+}
+
 void ShardSink::Consume(UnitResult& result) {
   if (result.shard != current_) {
     JSQA_CHECK(!writer_, "shard ", current_, " left unfinished before shard ", result.shard);
@@ -211,7 +223,11 @@ void ShardSink::Consume(UnitResult& result) {
     counts_ = SynthCounts();
     writer_ = std::make_unique<ShardWriter>(set_.ShardPath(current_), set_.Info(current_));
   }
-  for (const JndPair& pair : result.pairs) writer_->Append(pair);
+  if (result.encoded.size() == result.pairs.size()) {
+    for (const EncodedPair& pair : result.encoded) writer_->Append(pair);
+  } else {  // Prepare refused a pair: Append throws the same error in its turn
+    for (const JndPair& pair : result.pairs) writer_->Append(pair);
+  }
   counts_.Add(result.counts);
   if (--units_left_[current_] == 0) Finish();
 }

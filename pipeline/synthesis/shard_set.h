@@ -98,6 +98,9 @@ class ShardSink : public PairSink {
  public:
   ShardSink(const ShardSet& set, const std::vector<SynthUnit>& units);
   ~ShardSink() override;
+  // Encodes the unit's pairs for their shard (int16 conversion, checksums).
+  void Prepare(UnitResult& result) const override;
+  // Appends the encoded chunks: the serial part is HDF5's bookkeeping only.
   void Consume(UnitResult& result) override;
   // Waits until every closed shard has its sidecar; rethrows their errors.
   void Drain();

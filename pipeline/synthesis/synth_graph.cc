@@ -24,7 +24,9 @@ void RunSynthGraph(const std::vector<SynthUnit>& units, const PairMaker& maker, 
     });
     flow::limiter_node<const SynthUnit*> limiter(graph, in_flight);
     flow::function_node<const SynthUnit*, Result> work(graph, flow::unlimited, [&](const SynthUnit* unit) {
-      return std::make_shared<UnitResult>(maker.Make(*unit));
+      Result result = std::make_shared<UnitResult>(maker.Make(*unit));
+      sink.Prepare(*result);
+      return result;
     });
     flow::sequencer_node<Result> order(graph, [](const Result& result) { return static_cast<size_t>(result->seq); });
     flow::function_node<Result, flow::continue_msg> write(graph, flow::serial, [&](const Result& result) {

@@ -1,7 +1,8 @@
 // The synthesis flow graph (oneTBB):
 //
 //   input_node (units in order) → limiter_node (bounded in flight)
-//     → function_node (unlimited: decode, resample, segment, mix, SVM)
+//     → function_node (unlimited: decode, resample, segment, mix, SVM,
+//                      then the sink's Prepare)
 //     → sequencer_node (by unit seq) → function_node (serial: the sink)
 //
 // Memory stays bounded by the limiter whatever the corpus size, and the sink
@@ -22,6 +23,10 @@ namespace jsqa {
 class PairSink {
  public:
   virtual ~PairSink() = default;
+  // Called in the parallel stage, from many threads at once (each with its
+  // own result), as soon as a unit is made: the work a sink can do before
+  // its turn, so that Consume stays short.
+  virtual void Prepare(UnitResult& /*result*/) const {}
   // Called from one thread at a time, in unit order.
   virtual void Consume(UnitResult& result) = 0;
 };

@@ -223,6 +223,40 @@ TEST(ShardIoTest, ReadMixturesFromThreadsGivesReadsSamples) {
   }
 }
 
+// The writer stores chunks it encoded itself (direct chunk write): libhdf5's
+// own read, which runs its Fletcher32 filter, accepts every one and gives
+// the samples Read() gives.
+TEST(ShardIoTest, LibHdf5ReadsTheChunksTheWriterEncoded) {
+  testing::TempDir dir;
+  const std::string path = dir / "pairs.h5";
+  WriteShard(path, MakeInfo(ShardSampleFormat::kInt16, true), 3);
+  const ShardReader reader(path);
+  const hsize_t samples = static_cast<hsize_t>(reader.info().segment_samples);
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  const auto read_all = [&](const char* name, hid_t type, void* out) {
+    const hid_t set = H5Dopen2(file, name, H5P_DEFAULT);
+    EXPECT_GE(set, 0) << name;
+    EXPECT_GE(H5Dread(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out), 0) << name;
+    H5Dclose(set);
+  };
+  std::vector<int16_t> a(3 * samples), b(3 * samples);
+  std::vector<float> noise_a(3 * samples);
+  read_all("a", H5T_NATIVE_INT16, a.data());
+  read_all("b", H5T_NATIVE_INT16, b.data());
+  read_all("noise_a", H5T_NATIVE_FLOAT, noise_a.data());
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    const JndPair pair = reader.Read(i);
+    for (hsize_t j = 0; j < samples; ++j) {
+      ASSERT_EQ(a[i * samples + j] / 32767.0f, pair.a[j]) << j;
+      ASSERT_EQ(b[i * samples + j] / 32767.0f, pair.b[j]) << j;
+      ASSERT_EQ(noise_a[i * samples + j], pair.noise_a[j]) << j;
+    }
+  }
+  H5Fclose(file);
+}
+
 TEST(ShardIoTest, Float32RoundTripWithComponentsIsExact) {
   testing::TempDir dir;
   const std::string path = dir / "float.h5";
