@@ -5,13 +5,18 @@
 //   - the cost of ITU-T P.56 active speech levels: their rate alone, the
 //     share of synthesis time the segment checks spend on them, and
 //     synthesis with jnd.level_rule = active against the default rms rule;
+//   - the same ratio on a 48 kHz copy of the corpus (each file resampled
+//     and written as 48 kHz FLAC, so synthesis resamples every file);
 //   - the wall-clock speed-up from 1 to 2 threads;
 //   - peak RSS of a whole synthesis process for 1× and 4× the corpus.
+// The ratios, the speed-up and the RSS ratio are printed with their goals
+// (issue 14).
 // Usage: synth_bench [--minutes M]   (default 10)
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -23,15 +28,19 @@
 
 #include "augment/active_speech_level.h"
 #include "augment/audio_io.h"
+#include "augment/resampler.h"
 #include "pipeline/corpus/corpus_index.h"
 #include "tools/demo_corpus/demo_corpus.h"
 #include "pipeline/base/logging.h"
 #include "pipeline/synthesis/synth_config.h"
 #include "pipeline/synthesis/synthesis.h"
 #include "stages/builtin_stages.h"
+#include "tools/bench/goal_line.h"
 
 namespace fs = std::filesystem;
 using namespace jsqa;
+using bench::GoalKind;
+using bench::PrintGoal;
 
 namespace {
 
@@ -69,6 +78,40 @@ Corpus LoadCorpus(const std::string& root, int copies) {
   return corpus;
 }
 
+// The corpus with every speech file resampled to 48 kHz and written as FLAC
+// under dir (the noise stays as it is).
+Corpus At48kHz(const Corpus& corpus, const fs::path& dir) {
+  constexpr int kRate = 48000;
+  Corpus resampled;
+  resampled.noise = corpus.noise;
+  fs::create_directories(dir);
+  for (ManifestItem item : corpus.speech) {
+    const Audio audio = ReadAudio(item.item.path);
+    std::vector<float> samples = Resample(audio.samples, audio.sample_rate, kRate);
+    // The resampler's ringing can overshoot full scale by a fraction of a dB.
+    float peak = 0;
+    for (float sample : samples) peak = std::max(peak, std::fabs(sample));
+    if (peak > 1.0f)
+      for (float& sample : samples) sample /= peak;
+    item.item.path = (dir / (item.item.id + ".flac")).string();
+    WriteAudio(item.item.path, samples, kRate);
+    item.sample_rate = kRate;
+    item.frames = static_cast<int64_t>(samples.size());
+    item.channels = 1;
+    resampled.speech_seconds += item.DurationSeconds();
+    resampled.speech.push_back(std::move(item));
+  }
+  return resampled;
+}
+
+// Decode-only audio-seconds per CPU-second over the corpus's speech files.
+double DecodeRate(const Corpus& corpus) {
+  const double start = CpuSeconds();
+  double decoded_seconds = 0.0;
+  for (const ManifestItem& item : corpus.speech) decoded_seconds += ReadAudio(item.item.path).DurationSeconds();
+  return decoded_seconds / (CpuSeconds() - start);
+}
+
 nlohmann::json Synthesize(const Corpus& corpus, const std::string& out, int threads,
                           const std::vector<std::string>& settings = {}) {
   Config config;
@@ -82,6 +125,7 @@ nlohmann::json Synthesize(const Corpus& corpus, const std::string& out, int thre
 
 // Runs one synthesis of `copies` copies in a child process; returns its peak RSS in MiB.
 double PeakRssMiB(const std::string& self, const std::string& root, int copies, const std::string& out) {
+  std::fflush(stdout);  // else the child inherits the buffered report and prints it again
   const pid_t child = ::fork();
   if (child == 0) {
     ::execl(self.c_str(), self.c_str(), "--rss-child", root.c_str(), std::to_string(copies).c_str(), out.c_str(),
@@ -119,10 +163,7 @@ int main(int argc, char** argv) {
               corpus.speech.size(), corpus.noise.size());
 
   // Decode-only: the same speech files, decoded to mono float, one thread.
-  double start = CpuSeconds();
-  double decoded_seconds = 0.0;
-  for (const ManifestItem& item : corpus.speech) decoded_seconds += ReadAudio(item.item.path).DurationSeconds();
-  const double decode_rate = decoded_seconds / (CpuSeconds() - start);
+  const double decode_rate = DecodeRate(corpus);
 
   // P.56 alone, over the demo's speech decoded once (timed without the decode).
   std::vector<Audio> decoded;
@@ -133,7 +174,7 @@ int main(int argc, char** argv) {
   }
   const int level_passes = 20;
   double checksum = 0.0;  // keeps the measurement from being optimised away
-  start = CpuSeconds();
+  double start = CpuSeconds();
   for (int pass = 0; pass < level_passes; ++pass)
     for (const Audio& audio : decoded) checksum += MeasureActiveSpeechLevel(audio.samples, audio.sample_rate).activity;
   const double level_rate = level_passes * level_seconds / (CpuSeconds() - start);
@@ -155,10 +196,17 @@ int main(int argc, char** argv) {
   Synthesize(corpus, (work / "two").string(), 2);
   const double wall_two = WallSeconds() - wall;
 
+  // The 48 kHz copy: decode-only and synthesis (resampling included), 1 thread.
+  const Corpus corpus48 = At48kHz(corpus, work / "speech48k");
+  const double decode48_rate = DecodeRate(corpus48);
+  start = CpuSeconds();
+  const nlohmann::json made48 = Synthesize(corpus48, (work / "one48k").string(), 1);
+  const double synth48_rate = made48["made"]["pairs"].get<double>() * SynthConfig().segment_seconds /
+                              (CpuSeconds() - start);
+
   std::printf("decode-only:   %8.1f audio-seconds per CPU-second\n", decode_rate);
   std::printf("synth:         %8.1f pair-seconds per CPU-second (%lld pairs of %.0f s, 1 thread)\n", synth_rate,
               one["made"]["pairs"].get<long long>(), segment_seconds);
-  std::printf("ratio:         %8.2f of decode-only\n", synth_rate / decode_rate);
   // Each segment's checks measure its clean speech once: 1/level_rate
   // CPU-seconds per pair-second, out of 1/synth_rate.
   std::printf("P.56 level:    %8.1f audio-seconds per CPU-second (%.2fx decode-only; checksum %.3f)\n", level_rate,
@@ -167,12 +215,20 @@ int main(int argc, char** argv) {
               100.0 * synth_rate / level_rate);
   std::printf("  level_rule = active: %8.1f pair-seconds per CPU-second, %.2f of the rms rule's rate\n", active_rate,
               active_rate / synth_rate);
-  std::printf("threads 1 -> 2: %7.2fx speed-up (%.2f s -> %.2f s wall)\n", wall_one / wall_two, wall_one, wall_two);
+  std::printf("48 kHz copy:   %8.1f audio-seconds per CPU-second decode-only, %.1f pair-seconds synth\n",
+              decode48_rate, synth48_rate);
+  std::printf("goals:\n");
+  PrintGoal("synthesis / decode-only, demo corpus", synth_rate / decode_rate, "", 0.6);
+  PrintGoal("synthesis / decode-only, 48 kHz corpus", synth48_rate / decode48_rate, "", 0.6);
+  char walls[64];
+  std::snprintf(walls, sizeof walls, "(%.2f s -> %.2f s wall)", wall_one, wall_two);
+  PrintGoal("synthesis speed-up 1 -> 2 threads", wall_one / wall_two, "x", 1.8, GoalKind::kAtLeast, walls);
   const std::string self = fs::read_symlink("/proc/self/exe").string();
   const double rss_one = PeakRssMiB(self, root, copies, (work / "rss1").string());
   const double rss_four = PeakRssMiB(self, root, 4 * copies, (work / "rss4").string());
-  std::printf("peak RSS:      %8.1f MiB (1x corpus), %.1f MiB (4x corpus), ratio %.2f\n", rss_one, rss_four,
-              rss_four / rss_one);
+  char sizes[64];
+  std::snprintf(sizes, sizeof sizes, "(%.1f MiB at 1x, %.1f MiB at 4x)", rss_one, rss_four);
+  PrintGoal("peak RSS, 4x corpus / 1x", rss_four / rss_one, "", 1.1, GoalKind::kAtMost, sizes);
   fs::remove_all(work);
   return 0;
 }

@@ -173,6 +173,7 @@ class PythonStep {
                                            "--warmup",   std::to_string(kWarmupSteps),
                                            "--threads",  std::to_string(kThreads),
                                            "--seconds",  FormatDouble(kSegmentSeconds)};
+    std::fflush(stdout);  // else the child inherits the buffered report and prints it again
     pid_ = ::fork();
     if (pid_ == 0) {
       ::dup2(to_child[0], STDIN_FILENO);
@@ -268,6 +269,7 @@ int IntFlag(int argc, char** argv, const char* name, int fallback) {
 // Peak RSS (MiB) of `jsqa-pipeline predict` over a folder, run as a child.
 double PredictPeakRssMiB(const std::string& model, const std::string& folder) {
   const std::string executable = std::string(JSQA_EXECUTABLE);
+  std::fflush(stdout);  // else the child inherits the buffered report and prints it again
   const pid_t child = ::fork();
   if (child == 0) {
     std::freopen("/dev/null", "w", stdout);
