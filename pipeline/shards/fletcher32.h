@@ -1,6 +1,9 @@
 // HDF5's Fletcher32 chunk checksum, computed as its filter does, so that the
 // shard writer and reader can store and check chunks themselves (direct
 // chunk write and read) and stay byte-compatible with libhdf5 and h5py.
+// Our own because libhdf5 has no public function for it (its
+// H5_checksum_fletcher32 is an internal symbol, declared in no installed
+// header, and a scalar loop); tests check ours against libhdf5's filter.
 #pragma once
 
 #include <cstddef>
