@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -45,7 +46,12 @@ int64_t HangoverSamples(int sample_rate) {
 // floor(log2 q) + 16, clamped to [0, 15].
 int ThresholdsReached(double q) {
   if (!(q >= ThresholdAmplitude(0))) return 0;
-  return std::min(kThresholds, std::ilogb(q) + kThresholds + 1);
+  // floor(log2 q) of a normal double is its unbiased exponent field (read
+  // directly: std::ilogb is a library call, on every sample).
+  uint64_t bits = 0;
+  std::memcpy(&bits, &q, sizeof bits);
+  const int log2_floor = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
+  return std::min(kThresholds, log2_floor + kThresholds + 1);
 }
 
 // From sample `begin` until the next run's begin, the envelope reaches
