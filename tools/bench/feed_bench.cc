@@ -1,6 +1,6 @@
 // Feeding benchmark: how many CPU cores keep one GPU busy with JND pairs.
 // Prints, measured in this one run on the demo corpus (speech repeated),
-// each figure with its goal (issue 14):
+// each figure with its goal:
 //   - the on-the-fly source (OpenOnTheFlyBatches, synth.threads = 1): pairs
 //     of 4 s per core-second (process CPU time);
 //   - the shard loader (OpenShardBatches: int16 shards of 1,000 pairs,

@@ -1,5 +1,5 @@
 // One figure of a benchmark with its goal beside it, as `make bench` prints
-// every goal of the feeding work (issue 14): "  name: value unit  (goal >= x:
+// every goal of the feeding work: "  name: value unit  (goal >= x:
 // met)". Header-only, shared by the benchmarks.
 #pragma once
 

@@ -10,8 +10,7 @@
 //     and written as 48 kHz FLAC, so synthesis resamples every file);
 //   - the wall-clock speed-up from 1 to 2 threads;
 //   - peak RSS of a whole synthesis process for 1× and 4× the corpus.
-// The ratios, the speed-up and the RSS ratio are printed with their goals
-// (issue 14).
+// The ratios, the speed-up and the RSS ratio are printed with their goals.
 // Usage: synth_bench [--minutes M]   (default 40)
 #include <sys/resource.h>
 #include <sys/wait.h>
