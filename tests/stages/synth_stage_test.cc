@@ -284,6 +284,26 @@ TEST_F(SynthTest, BadInputIsSkippedCountedAndTheRunGoesOn) {
   EXPECT_EQ(summary["totals"]["pairs"], clean["totals"]["pairs"]);
 }
 
+// The speech checks (P.56 level floor, activity, gain, clipping) pass over
+// no segment of the demo's real recordings, under either level rule and in
+// either SNR mode: every segment is drawn for, and only the SVM can drop one.
+TEST_F(SynthTest, EveryGoodSegmentOfTheDemoCorpusStillMakesAPair) {
+  for (const std::vector<std::string>& settings :
+       {std::vector<std::string>{"jnd.level_rule=rms"},
+        std::vector<std::string>{"jnd.level_rule=active", "jnd.snr_mode=active", "jnd.skip_clipped_speech=true"}}) {
+    SCOPED_TRACE(settings.front());
+    std::vector<std::string> extra = settings;
+    extra.push_back("synth.segment_seconds=4");
+    const std::string out = dir_ / ("all-" + settings.front().substr(settings.front().find('=') + 1));
+    const nlohmann::json totals = Synthesize(out, extra)["totals"];
+    EXPECT_TRUE(totals["skipped_by_reason"].empty()) << totals.dump();
+    EXPECT_EQ(totals["clipped_speech_files"].get<int64_t>(), 0);
+    EXPECT_EQ(totals["pairs"].get<int64_t>() + totals["dropped_after_max_draws"].get<int64_t>(),
+              totals["segments"].get<int64_t>());
+    EXPECT_GE(totals["pairs"].get<int64_t>(), 20);  // 22 files, one 4 s segment or more each
+  }
+}
+
 TEST_F(SynthTest, ShardsMadeFromOtherItemsAreNotManifestedTogether) {
   // Job 0 alone: items handed over in code, every one used; no manifest yet.
   const nlohmann::json first = Synthesize(dir_ / "out", {}, SynthJob{0, 2});
