@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "pipeline/base/error.h"
+#include "pipeline/base/text_files.h"
 
 namespace jsqa {
 namespace {
@@ -90,12 +91,6 @@ JndTrainingRanges RangesOf(const std::vector<JndJudgment>& judgments) {
     ranges[f] = {std::floor(lo * 100.0) / 100.0, std::ceil(hi * 100.0) / 100.0};
   }
   return ranges;
-}
-
-std::string Fixed(double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.2f", value);
-  return text;
 }
 
 size_t FeatureIndex(const std::string& name) {
@@ -328,7 +323,7 @@ double JndSvm::Probability(const JndFeatures& query) const {
     JSQA_CHECK(Answers(f, value),
                "JND SVM model ", impl_->name, " was trained on ", JndFeatureNames()[f],
                f == kSnr ? " (a pair's lower SNR: s - delta when the draw goes down)" : " (the SNR difference)",
-               " from ", Fixed(range.min), " to ", Fixed(range.max), " dB; this pair's ", Fixed(value),
+               " from ", FormatFixed(range.min, 2), " to ", FormatFixed(range.max, 2), " dB; this pair's ", FormatFixed(value, 2),
                " dB is more than ", kJndRangeToleranceDb,
                " dB outside it: retrain the model over the range the config asks for "
                "(jsqa-pipeline jnd-svm prior --snr-min/--snr-max/--delta-max) or narrow jnd.snr_*/jnd.delta_*");
@@ -389,8 +384,8 @@ void JndSvm::Save(const std::string& path) const {
     if (impl_->features[f]) file << " " << JndFeatureNames()[f];
   file << "\n";
   for (int f = 0; f < kJndFeatureCount; ++f)
-    file << kTrailerTag << " range " << JndFeatureNames()[f] << " " << Fixed(impl_->ranges[f].min) << " "
-         << Fixed(impl_->ranges[f].max) << "\n";
+    file << kTrailerTag << " range " << JndFeatureNames()[f] << " " << FormatFixed(impl_->ranges[f].min, 2) << " "
+         << FormatFixed(impl_->ranges[f].max, 2) << "\n";
   file.close();
   JSQA_CHECK(!file.fail(), "cannot write JND SVM model ", path);
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pipeline/base/error.h"
+#include "pipeline/base/read_only_file.h"
 
 namespace jsqa {
 namespace {
@@ -31,20 +32,6 @@ std::string LibcryptoReason() {
 void CheckLibcrypto(int ok, const char* what) {
   JSQA_CHECK(ok == 1, "SHA-256: libcrypto's ", what, " failed: ", LibcryptoReason());
 }
-
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -78,15 +65,15 @@ std::string Sha256::HexDigest() {
 }
 
 std::string Sha256File(const std::string& path) {
-  const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  JSQA_CHECK(file.get() >= 0, path, ": cannot open for checksum: ", std::strerror(errno));
+  const ReadOnlyFile file(path);
+  JSQA_CHECK(file.fd() >= 0, path, ": cannot open for checksum: ", std::strerror(errno));
   // One pass front to back: the kernel reads ahead further on a file
   // declared sequential. Advice only; nothing to check.
-  ::posix_fadvise(file.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  ::posix_fadvise(file.fd(), 0, 0, POSIX_FADV_SEQUENTIAL);
   std::vector<unsigned char> block(kFileReadBytes);
   Sha256 hash;
   for (;;) {
-    const ssize_t n = ::read(file.get(), block.data(), block.size());
+    const ssize_t n = ::read(file.fd(), block.data(), block.size());
     if (n == 0) break;
     if (n < 0 && errno == EINTR) continue;
     JSQA_CHECK(n > 0, path, ": cannot read for checksum: ", std::strerror(errno));

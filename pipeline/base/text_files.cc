@@ -1,5 +1,6 @@
 #include "pipeline/base/text_files.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -48,6 +49,12 @@ std::vector<std::string> SplitTabs(const std::string& line) {
   while (std::getline(in, field, '\t')) fields.push_back(field);
   if (!line.empty() && line.back() == '\t') fields.emplace_back();
   return fields;
+}
+
+std::string FormatFixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
 }
 
 }  // namespace jsqa

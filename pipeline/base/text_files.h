@@ -23,4 +23,8 @@ nlohmann::json ReadJsonFile(const std::string& path);
 // skipped.tsv, stages.tsv); a trailing tab ends in an empty field.
 std::vector<std::string> SplitTabs(const std::string& line);
 
+// value with exactly `decimals` decimals ("%.*f": "-3.01", "-inf"): the
+// fixed-width figures of reports and tables, the same bytes everywhere.
+std::string FormatFixed(double value, int decimals);
+
 }  // namespace jsqa

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <sstream>
@@ -43,13 +42,8 @@ const char* GroupTitle(const std::string& kind) {
   return "database";
 }
 
-std::string Fixed(double value, int decimals) {
-  if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
-  if (std::isnan(value)) return "–";
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
+// A statistic of no files (NaN) shows as a dash.
+std::string Fixed(double value, int decimals) { return std::isnan(value) ? "–" : FormatFixed(value, decimals); }
 
 // Linear interpolation between order statistics; q in [0, 1]. NaN when empty.
 double Quantile(std::vector<double> values, double q) {
@@ -287,10 +281,7 @@ std::string SkippedSection(const fs::path& folder) {
   return text + "\n";
 }
 
-}  // namespace
-
-std::string CorpusReportMarkdown(const std::string& folder) {
-  const std::vector<KindFiles> kinds = ReadKinds(folder);
+std::string Markdown(const std::vector<KindFiles>& kinds, const fs::path& folder) {
   std::ostringstream text;
   text << "# Corpus report\n\n";
   const bool measured = std::any_of(kinds.begin(), kinds.end(), [](const KindFiles& k) { return k.measured(); });
@@ -309,8 +300,13 @@ std::string CorpusReportMarkdown(const std::string& folder) {
   return text.str();
 }
 
+}  // namespace
+
+std::string CorpusReportMarkdown(const std::string& folder) { return Markdown(ReadKinds(folder), folder); }
+
 void WriteCorpusReport(const std::string& folder) {
-  for (const KindFiles& kind : ReadKinds(folder)) {
+  const std::vector<KindFiles> kinds = ReadKinds(folder);
+  for (const KindFiles& kind : kinds) {
     if (kind.items.empty()) continue;
     for (const Histogram& histogram : Histograms(kind)) {
       PlotOptions options;
@@ -323,7 +319,7 @@ void WriteCorpusReport(const std::string& folder) {
                      BinsFor(histogram.groups, histogram.width), options);
     }
   }
-  WriteFileAtomically((fs::path(folder) / "report.md").string(), CorpusReportMarkdown(folder));
+  WriteFileAtomically((fs::path(folder) / "report.md").string(), Markdown(kinds, folder));
 }
 
 }  // namespace jsqa

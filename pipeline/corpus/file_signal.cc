@@ -1,7 +1,6 @@
 #include "pipeline/corpus/file_signal.h"
 
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 
 #include "augment/active_speech_level.h"
@@ -16,14 +15,6 @@ namespace {
 constexpr const char* kHeader =
     "kind\tid\tactive_level_dbov\tactivity\tlong_term_dbov\tpeak_dbfs\tdc_offset\tclipped_runs\tlongest_zero_run_s";
 constexpr size_t kColumns = 9;
-
-// Fixed decimals: the file is the same bytes for the same corpus.
-std::string Fixed(double value, int decimals) {
-  if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
 
 }  // namespace
 
@@ -48,9 +39,9 @@ void WriteFileSignals(const std::string& path, const std::vector<FileSignalRow>&
   out << kHeader << '\n';
   for (const FileSignalRow& row : rows) {
     const FileSignal& s = row.signal;
-    out << row.kind << '\t' << row.id << '\t' << Fixed(s.active_level_db, 2) << '\t' << Fixed(s.activity, 4) << '\t'
-        << Fixed(s.long_term_db, 2) << '\t' << Fixed(s.peak_db, 2) << '\t' << Fixed(s.dc_offset, 6) << '\t'
-        << s.clipped_runs << '\t' << Fixed(s.longest_zero_run_s, 4) << '\n';
+    out << row.kind << '\t' << row.id << '\t' << FormatFixed(s.active_level_db, 2) << '\t' << FormatFixed(s.activity, 4) << '\t'
+        << FormatFixed(s.long_term_db, 2) << '\t' << FormatFixed(s.peak_db, 2) << '\t' << FormatFixed(s.dc_offset, 6) << '\t'
+        << s.clipped_runs << '\t' << FormatFixed(s.longest_zero_run_s, 4) << '\n';
   }
   WriteFileAtomically(path, out.str());
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "pipeline/base/error.h"
+#include "pipeline/base/read_only_file.h"
 #include "pipeline/shards/fletcher32.h"
 #include "pipeline/shards/shard_hdf5.h"
 #include "pipeline/shards/shard_io.h"
@@ -40,21 +41,6 @@ struct AudioColumn {
   const char* name;
   const SampleType* type;
   std::vector<ChunkPlace> chunks;  // [N]
-};
-
-// A file descriptor for the length of one Read.
-class ReadOnlyFile {
- public:
-  explicit ReadOnlyFile(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  ~ReadOnlyFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  ReadOnlyFile(const ReadOnlyFile&) = delete;
-  ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
-  int fd() const { return fd_; }
-
- private:
-  const int fd_;
 };
 
 // Reads exactly size bytes at offset; "" on success, else why not.

@@ -205,12 +205,12 @@ struct ShardWriter::Impl {
     if (std::string reason = reservation.Extend(file, ahead); !reason.empty()) Fail(reason);
   }
 
-  // Bytes one more pair adds: its chunks (with a 4-byte checksum each) and
+  // Bytes one more pair adds: its chunks (each with its checksum) and
   // possibly a new chunk-index block per dataset.
   hsize_t PairBytes() const {
     const hsize_t mixture_bytes = info.sample_format == ShardSampleFormat::kInt16 ? 2 : 4;
-    const hsize_t chunks =
-        mixtures.size() * (samples() * mixture_bytes + 4) + components.size() * (samples() * 4 + 4);
+    const hsize_t chunks = mixtures.size() * (samples() * mixture_bytes + kFletcher32Bytes) +
+                           components.size() * (samples() * sizeof(float) + kFletcher32Bytes);
     const hsize_t index =
         (mixtures.size() + components.size()) * kIndexBytesPerPair * (metadata.size() + 1);
     return chunks + index + kReserveSlack;

@@ -47,8 +47,9 @@ UnitResult PairMaker::Make(const SynthUnit& unit) const {
     return result;
   }
 
-  if (ClippedRuns(speech) > 0) {
-    // Counted once per file: a long file's later units load it too.
+  // Counted once per file (a long file's later units load it too), so a
+  // later unit scans for clipping only when it would skip the file.
+  if ((unit.segment_begin == 0 || jnd_.skip_clipped_speech) && ClippedRuns(speech) > 0) {
     if (unit.segment_begin == 0) ++result.counts.clipped_speech_files;
     if (jnd_.skip_clipped_speech) {
       JSQA_LOG(kWarn) << "synth: skipped " << utterance.item.path << ": clipped at the source (full-scale runs)";

@@ -3,7 +3,6 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -17,13 +16,9 @@
 namespace jsqa {
 namespace {
 
-std::string Fixed(double value, int digits) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
+std::string Percent(int64_t part, int64_t whole) {
+  return whole > 0 ? FormatFixed(100.0 * part / whole, 1) + " %" : "–";
 }
-
-std::string Percent(int64_t part, int64_t whole) { return whole > 0 ? Fixed(100.0 * part / whole, 1) + " %" : "–"; }
 
 // The resolved settings of manifest.json's "config" (the INI text the
 // shards' config attribute holds) as "jnd.key" → value, read by the INI
@@ -47,7 +42,7 @@ Spread SpreadOf(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const size_t n = values.size();
   const double median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-  return {Fixed(median, 2), Fixed(values.front(), 2), Fixed(values.back(), 2)};
+  return {FormatFixed(median, 2), FormatFixed(values.front(), 2), FormatFixed(values.back(), 2)};
 }
 
 int64_t CountOr0(const std::map<std::string, int64_t>& counts, const std::string& key) {
@@ -155,7 +150,7 @@ std::string Losses(const SynthFolderFigures& figures) {
   std::ostringstream out;
   out << "\n## Draws and losses\n\n";
   out << "- draws per stored pair: mean "
-      << (figures.pairs.empty() ? "–" : Fixed(double(draws) / double(figures.pairs.size()), 2)) << ", max " << most
+      << (figures.pairs.empty() ? "–" : FormatFixed(double(draws) / double(figures.pairs.size()), 2)) << ", max " << most
       << "\n";
   out << "- segments attempted: " << totals.segments << "; dropped (every draw rejected): " << totals.dropped << "\n";
   out << "- segments skipped, by reason: " << ReasonList(totals.skipped_by_reason) << "\n";

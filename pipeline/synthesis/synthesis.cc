@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -15,6 +14,7 @@
 #include "pipeline/synthesis/noise_bank.h"
 #include "pipeline/synthesis/pair_maker.h"
 #include "pipeline/base/sha256.h"
+#include "pipeline/base/text_files.h"
 #include "pipeline/shards/shard_format.h"
 #include "pipeline/synthesis/shard_set.h"
 #include "pipeline/synthesis/synth_config.h"
@@ -63,9 +63,7 @@ void CheckSvmCoversJndRanges(const JndSvm& svm, const JndConfig& jnd) {
 }
 
 std::string Percent(int64_t part, int64_t whole) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%.1f%%", whole > 0 ? 100.0 * part / whole : 0.0);
-  return text;
+  return FormatFixed(whole > 0 ? 100.0 * part / whole : 0.0, 1) + "%";
 }
 
 void LogAcceptance(const SynthCounts& counts) {
@@ -172,7 +170,6 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
   // the first writes it, the manifest's writer rewrites it with the noise
   // recordings the jobs' noise banks left out.
   SourceLedger sources(inputs, speech, noise, plan.skipped());
-  shards.RecordSources(sources.items_sha256(), {});
   if (!fs::exists(fs::path(out_dir) / kSkippedListName)) sources.WriteSkippedList(out_dir);
   const std::vector<int> mine = plan.ShardsOfJob(job.index, job.count);
   const std::vector<int> todo = shards.Incomplete(mine);

@@ -25,29 +25,22 @@
 #include "pipeline/synthesis/pair_batches.h"
 #include "pipeline/synthesis/synthesis.h"
 #include "stages/builtin_stages.h"
+#include "tools/bench/bench_support.h"
 #include "tools/bench/goal_line.h"
 #include "tools/demo_corpus/demo_corpus.h"
 
 namespace fs = std::filesystem;
 using namespace jsqa;
+using bench::CpuSeconds;
 using bench::GoalKind;
 using bench::PrintGoal;
+using bench::WallSeconds;
 
 namespace {
 
 constexpr int64_t kBatch = 64;
 // Pairs read per loader measurement: several shuffled epochs of the shards.
 constexpr int64_t kLoaderPairs = 6400;
-
-double CpuSeconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return now.tv_sec + now.tv_nsec * 1e-9;
-}
-
-double WallSeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 double Flag(int argc, char** argv, const char* name, double fallback) {
   for (int i = 1; i + 1 < argc; ++i)
@@ -102,15 +95,9 @@ int main(int argc, char** argv) {
   const auto& corpus = config.Get<CorpusConfig>("corpus");
   const std::vector<ManifestItem> demo = IndexCorpus(CorpusKind::kSpeech, corpus, {}).items;
   const std::vector<ManifestItem> noise = IndexCorpus(CorpusKind::kNoise, corpus, {}).items;
-  double demo_seconds = 0;
-  for (const ManifestItem& item : demo) demo_seconds += item.DurationSeconds();
+  const double demo_seconds = bench::TotalSeconds(demo);
   const int copies = std::max(1, static_cast<int>(std::ceil(minutes * 60 / demo_seconds)));
-  std::vector<ManifestItem> speech;
-  for (int copy = 0; copy < copies; ++copy)
-    for (ManifestItem item : demo) {
-      item.item.id += "-copy" + std::to_string(copy);
-      speech.push_back(std::move(item));
-    }
+  const std::vector<ManifestItem> speech = bench::RepeatedUnderNewIds(demo, copies);
   std::printf("feed_bench: demo speech x%d = %.1f min; pairs of 4 s at 16 kHz, batches of %lld\n", copies,
               copies * demo_seconds / 60, static_cast<long long>(kBatch));
 

@@ -35,24 +35,17 @@
 #include "pipeline/synthesis/synth_config.h"
 #include "pipeline/synthesis/synthesis.h"
 #include "stages/builtin_stages.h"
+#include "tools/bench/bench_support.h"
 #include "tools/bench/goal_line.h"
 
 namespace fs = std::filesystem;
 using namespace jsqa;
+using bench::CpuSeconds;
 using bench::GoalKind;
 using bench::PrintGoal;
+using bench::WallSeconds;
 
 namespace {
-
-double CpuSeconds() {
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return now.tv_sec + now.tv_nsec * 1e-9;
-}
-
-double WallSeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 struct Corpus {
   std::vector<ManifestItem> speech, noise;
@@ -66,15 +59,10 @@ Corpus LoadCorpus(const std::string& root, int copies) {
   sources.librispeech_root = root + "/LibriSpeech";
   sources.librispeech_subsets = "train-clean-5,dev-clean-2";
   sources.chime3_backgrounds = root + "/CHiME3/data/audio/16kHz/backgrounds";
-  const auto speech = IndexCorpus(CorpusKind::kSpeech, sources, {}).items;
   Corpus corpus;
+  corpus.speech = bench::RepeatedUnderNewIds(IndexCorpus(CorpusKind::kSpeech, sources, {}).items, copies);
   corpus.noise = IndexCorpus(CorpusKind::kNoise, sources, {}).items;
-  for (int copy = 0; copy < copies; ++copy)
-    for (ManifestItem item : speech) {
-      item.item.id += "-copy" + std::to_string(copy);
-      corpus.speech_seconds += item.DurationSeconds();
-      corpus.speech.push_back(std::move(item));
-    }
+  corpus.speech_seconds = bench::TotalSeconds(corpus.speech);
   return corpus;
 }
 

@@ -46,6 +46,7 @@
 #include "pipeline/corpus/corpus_config.h"
 #include "pipeline/corpus/corpus_index.h"
 #include "pipeline/base/csv.h"
+#include "tools/bench/bench_support.h"
 #include "tools/demo_corpus/demo_corpus.h"
 #include "pipeline/base/logging.h"
 #include "pipeline/synthesis/pair_batches.h"
@@ -59,6 +60,7 @@
 
 namespace fs = std::filesystem;
 using namespace jsqa;
+using bench::WallSeconds;
 
 namespace {
 
@@ -67,10 +69,6 @@ constexpr int kWarmupSteps = 2;
 constexpr double kSegmentSeconds = 4.0;
 constexpr int64_t kSampleRate = 16000;
 constexpr double kTemperature = 0.1;
-
-double WallSeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 struct ModelSpec {
   std::string name;      // train_step.py's --model
@@ -405,16 +403,10 @@ int main(int argc, char** argv) {
   // pairs (with a margin for rejected draws), so neither source restarts.
   const std::vector<ManifestItem> demo_speech = IndexCorpus(CorpusKind::kSpeech, corpus, {}).items;
   const std::vector<ManifestItem> noise = IndexCorpus(CorpusKind::kNoise, corpus, {}).items;
-  double demo_seconds = 0;
-  for (const ManifestItem& item : demo_speech) demo_seconds += item.DurationSeconds();
+  const double demo_seconds = bench::TotalSeconds(demo_speech);
   const int copies = std::max(
       1, static_cast<int>(std::ceil(1.5 * data_steps * batch * synth.segment_seconds / std::max(demo_seconds, 1.0))));
-  std::vector<ManifestItem> speech;
-  for (int copy = 0; copy < copies; ++copy)
-    for (ManifestItem item : demo_speech) {
-      item.item.id += "-copy" + std::to_string(copy);
-      speech.push_back(std::move(item));
-    }
+  const std::vector<ManifestItem> speech = bench::RepeatedUnderNewIds(demo_speech, copies);
   double start = WallSeconds();
   const nlohmann::json made = RunSynthesis(*shards_config, speech, noise, pretrain.shards, SynthJob{});
   const double synth_seconds = WallSeconds() - start;

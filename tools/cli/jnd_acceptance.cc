@@ -3,7 +3,6 @@
 #include <tbb/parallel_for.h>
 
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -13,24 +12,19 @@
 #include "augment/jnd_pair.h"
 #include "augment/jnd_prior.h"
 #include "pipeline/base/error.h"
+#include "pipeline/base/text_files.h"
 #include "tools/cli/report_tables.h"
 
 namespace jsqa {
 namespace {
 
-std::string Fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
 void CheckArgs(const AcceptanceArgs& args) {
   if (!(args.delta_step_db > 0.0) || !std::isfinite(args.delta_step_db))
-    throw UsageError("the acceptance table's Δ step must be > 0 dB, got " + Fixed(args.delta_step_db, 2));
+    throw UsageError("the acceptance table's Δ step must be > 0 dB, got " + FormatFixed(args.delta_step_db, 2));
   if (!(args.delta_max_db >= 0.0) || !std::isfinite(args.delta_max_db))
-    throw UsageError("the acceptance table's largest Δ must be >= 0 dB, got " + Fixed(args.delta_max_db, 2));
+    throw UsageError("the acceptance table's largest Δ must be >= 0 dB, got " + FormatFixed(args.delta_max_db, 2));
   if (!(args.threshold >= 0.0 && args.threshold <= 1.0))
-    throw UsageError("the acceptance threshold must be in [0, 1], got " + Fixed(args.threshold, 3));
+    throw UsageError("the acceptance threshold must be in [0, 1], got " + FormatFixed(args.threshold, 3));
   if (args.pairs_per_environment < 0)
     throw UsageError("pairs per environment must be >= 0, got " + std::to_string(args.pairs_per_environment));
 }
@@ -43,7 +37,7 @@ std::vector<double> DeltaGrid(const AcceptanceArgs& args) {
   return deltas;
 }
 
-std::string Percent(int part, int whole) { return whole > 0 ? Fixed(100.0 * part / whole, 1) : "-"; }
+std::string Percent(int part, int whole) { return whole > 0 ? FormatFixed(100.0 * part / whole, 1) : "-"; }
 
 void PrintOne(std::ostream& out, const AcceptanceTable& table, const std::vector<std::vector<int>>& accepted) {
   std::vector<std::vector<std::string>> rows;
@@ -51,7 +45,7 @@ void PrintOne(std::ostream& out, const AcceptanceTable& table, const std::vector
   for (const std::string& environment : table.environments) header.push_back(environment);
   rows.push_back(header);
   for (size_t d = 0; d < table.deltas_db.size(); ++d) {
-    std::vector<std::string> row = {Fixed(table.deltas_db[d], 2)};
+    std::vector<std::string> row = {FormatFixed(table.deltas_db[d], 2)};
     for (size_t e = 0; e < table.environments.size(); ++e)
       row.push_back(Percent(accepted[e][d], table.pairs[e]));
     rows.push_back(row);
@@ -147,7 +141,7 @@ void PrintAcceptance(std::ostream& out, const AcceptanceTable& table, const std:
   std::string pairs;
   for (size_t e = 0; e < table.environments.size(); ++e)
     pairs += (e ? ", " : "") + table.environments[e] + " " + std::to_string(table.pairs[e]);
-  out << "acceptance vs delta_db: % of pairs with P(same) >= " << Fixed(table.threshold, 2)
+  out << "acceptance vs delta_db: % of pairs with P(same) >= " << FormatFixed(table.threshold, 2)
       << ", each pair re-mixed at (s, s + delta_db); pairs per environment: " << pairs << "\n";
   if (table.rows_out_of_range > 0)
     out << "  (" << table.rows_out_of_range << " rows left out: their SNR is outside the model's training range)\n";
@@ -155,7 +149,7 @@ void PrintAcceptance(std::ostream& out, const AcceptanceTable& table, const std:
   PrintOne(out, table, table.svm_accepted);
   if (!table.deltas_out_of_range_db.empty()) {
     std::string deltas;
-    for (const double delta : table.deltas_out_of_range_db) deltas += (deltas.empty() ? "" : ", ") + Fixed(delta, 2);
+    for (const double delta : table.deltas_out_of_range_db) deltas += (deltas.empty() ? "" : ", ") + FormatFixed(delta, 2);
     out << "  (not measured, outside the model's training range, where queries are errors: delta_db " << deltas
         << ")\n";
   }

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 
 #include "augment/audio_io.h"
 #include "augment/counter_rng.h"
 #include "pipeline/base/error.h"
+#include "pipeline/base/text_files.h"
 #include "augment/jnd_prior.h"
 #include "augment/segment.h"
 #include "pipeline/base/csv.h"
@@ -67,23 +67,17 @@ std::vector<Recording> Probe(const std::vector<fs::path>& files, const fs::path&
   return recordings;
 }
 
-std::string Fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
 double RoundToHundredth(double value) { return std::round(value * 100.0) / 100.0; }
 
 void CheckArgs(const PriorJudgmentArgs& args) {
   if (args.count <= 0) throw UsageError("--count must be > 0, got " + std::to_string(args.count));
   if (!(args.snr_min_db <= args.snr_max_db))
-    throw UsageError("--snr-min must be <= --snr-max, got " + Fixed(args.snr_min_db, 2) + " and " +
-                     Fixed(args.snr_max_db, 2));
+    throw UsageError("--snr-min must be <= --snr-max, got " + FormatFixed(args.snr_min_db, 2) + " and " +
+                     FormatFixed(args.snr_max_db, 2));
   if (!(args.delta_max_db > 0.0))
-    throw UsageError("--delta-max must be > 0, got " + Fixed(args.delta_max_db, 2));
+    throw UsageError("--delta-max must be > 0, got " + FormatFixed(args.delta_max_db, 2));
   if (!(args.segment_seconds > 0.0))
-    throw UsageError("--segment-seconds must be > 0, got " + Fixed(args.segment_seconds, 2));
+    throw UsageError("--segment-seconds must be > 0, got " + FormatFixed(args.segment_seconds, 2));
 }
 
 }  // namespace
@@ -118,9 +112,9 @@ PriorJudgmentSummary WritePriorJudgments(const std::string& csv_path, const Prio
     // 7 decimals hold any offset at 16 kHz exactly (1 / 16000 s = 62.5 µs)
     // and any other rate to well under half a sample.
     rows.push_back({clean.csv_path, masker.csv_path,
-                    Fixed(static_cast<double>(clean_offset) / clean.sample_rate, 7),
-                    Fixed(static_cast<double>(noise_offset) / masker.sample_rate, 7), Fixed(snr_db, 2),
-                    Fixed(delta_db, 2), same ? "1" : "0"});
+                    FormatFixed(static_cast<double>(clean_offset) / clean.sample_rate, 7),
+                    FormatFixed(static_cast<double>(noise_offset) / masker.sample_rate, 7), FormatFixed(snr_db, 2),
+                    FormatFixed(delta_db, 2), same ? "1" : "0"});
   }
   WriteCsvFile(csv_path, rows);
   summary.rows = args.count;
