@@ -82,8 +82,6 @@ TEST_F(EarlyErrorsTest, OneOverrideEachForTheCorporaNeedsNoVariable) {
 }
 #endif
 
-// A corpus folder that is not there names its key, and a relative one says
-// what it is relative to.
 // The shipped model is trained on lower SNRs from -30 to 30 dB and Δ from 0
 // to 24 dB: a config drawing beyond either (by more than 1 dB) is refused
 // before prepare runs, naming the model, its range and the keys; standalone
@@ -117,6 +115,8 @@ TEST_F(EarlyErrorsTest, JndRangesBeyondTheSvmModelAreRefusedBeforeAnyStage) {
       << output;
 }
 
+// A corpus folder that is not there names its key, and a relative one says
+// what it is relative to.
 TEST_F(EarlyErrorsTest, MissingRelativeCorpusFolderNamesKeyAndWorkingDirectory) {
   testing::WriteBytes(dir_ / "corpus.ini", "[corpus]\nspeech_folder = no/such/speech\n[graph]\nprepare =\n");
   std::string output;

@@ -157,11 +157,11 @@ void PrintAcceptance(std::ostream& out, const AcceptanceTable& table, const std:
   PrintOne(out, table, table.prior_accepted);
 }
 
-bool AcceptanceNeverRises(const AcceptanceTable& table) {
-  for (const std::vector<int>& accepted : table.svm_accepted)
-    for (size_t d = 1; d < accepted.size(); ++d)
-      if (accepted[d] > accepted[d - 1]) return false;
-  return true;
+std::optional<double> FirstRiseDb(const AcceptanceTable& table, size_t environment) {
+  const std::vector<int>& accepted = table.svm_accepted[environment];
+  for (size_t d = 1; d < accepted.size(); ++d)
+    if (accepted[d] > accepted[d - 1]) return table.deltas_db[d];
+  return std::nullopt;
 }
 
 }  // namespace jsqa

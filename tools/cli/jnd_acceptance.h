@@ -11,6 +11,7 @@
 // table for the published-threshold prior (augment/jnd_prior.h).
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -57,7 +58,8 @@ AcceptanceTable MeasureAcceptance(const JndSvm& svm, const std::vector<JudgmentR
 // the prior's, one row per Δ and one column per environment.
 void PrintAcceptance(std::ostream& out, const AcceptanceTable& table, const std::string& model_name);
 
-// True when every environment's SVM acceptance is non-increasing in Δ.
-bool AcceptanceNeverRises(const AcceptanceTable& table);
+// The first Δ (dB) at which environment's SVM acceptance is higher than at
+// the Δ before it; none when it never rises, as a JND filter must not.
+std::optional<double> FirstRiseDb(const AcceptanceTable& table, size_t environment);
 
 }  // namespace jsqa

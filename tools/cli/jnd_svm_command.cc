@@ -1,5 +1,6 @@
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #include "pipeline/base/error.h"
 #include "augment/jnd_svm.h"
@@ -19,7 +20,6 @@ constexpr const char* kUsage =
     "       jsqa-pipeline jnd-svm acceptance --model MODEL --judgments CSV\n"
     "                                        [--table-delta-max DB --table-delta-step DB --table-pairs N]";
 
-// The acceptance-versus-Δ table's options, shared by train and acceptance.
 // How the judgments' pairs are rebuilt from their rows (train and acceptance).
 void AddPairReadOptions(po::options_description& options, JudgmentReadArgs& read) {
   options.add_options()
@@ -34,6 +34,7 @@ void CheckPairReadArgs(const JudgmentReadArgs& read) {
   if (!(read.segment_seconds > 0.0)) throw UsageError("--segment-seconds must be > 0");
 }
 
+// The acceptance-versus-Δ table's options, shared by train and acceptance.
 void AddAcceptanceOptions(po::options_description& options, AcceptanceArgs& args) {
   options.add_options()
       ("table-delta-max", po::value<double>(&args.delta_max_db)->default_value(args.delta_max_db),
@@ -53,12 +54,9 @@ void ReportAcceptance(const JndSvm& svm, const JudgmentSet& set, const JudgmentR
   const AcceptanceTable table = MeasureAcceptance(svm, set.rows, read, args);
   PrintAcceptance(std::cout, table, model_name);
   for (size_t e = 0; e < table.environments.size(); ++e)
-    for (size_t d = 1; d < table.deltas_db.size(); ++d)
-      if (table.svm_accepted[e][d] > table.svm_accepted[e][d - 1]) {
-        std::cout << "warning: acceptance rises with delta_db in " << table.environments[e] << " (at "
-                  << table.deltas_db[d] << " dB)\n";
-        break;
-      }
+    if (const std::optional<double> delta = FirstRiseDb(table, e))
+      std::cout << "warning: acceptance rises with delta_db in " << table.environments[e] << " (at " << *delta
+                << " dB)\n";
 }
 
 int TrainMain(const std::vector<std::string>& args) {
