@@ -2,6 +2,7 @@
 
 #include <fftw3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <map>
@@ -36,30 +37,34 @@ ComplexBuffer AllocateComplex(int n) { return ComplexBuffer(fftwf_alloc_complex(
 // must be the same for the same input in every process.
 // The plans are destroyed at exit, so that nothing FFTW allocated for them
 // outlives the process's last owner (LeakSanitizer counts it otherwise).
+enum class PlanKind { kForward, kInverse };
+
 struct PlanCache {
   std::mutex mutex;
-  std::map<int, fftwf_plan> plans;
+  std::map<std::pair<int, PlanKind>, fftwf_plan> plans;
   ~PlanCache() {
     for (const auto& [unused, plan] : plans)
       if (plan != nullptr) fftwf_destroy_plan(plan);
   }
 };
 
-fftwf_plan PlanFor(int frame_length) {
+fftwf_plan PlanFor(int length, PlanKind kind = PlanKind::kForward) {
   static PlanCache cache;
   const std::lock_guard<std::mutex> lock(cache.mutex);
-  fftwf_plan& plan = cache.plans[frame_length];
+  fftwf_plan& plan = cache.plans[{length, kind}];
   if (plan == nullptr) {
-    const RealBuffer in = AllocateReal(frame_length);
-    const ComplexBuffer out = AllocateComplex(frame_length / 2 + 1);
-    plan = fftwf_plan_dft_r2c_1d(frame_length, in.get(), out.get(), FFTW_ESTIMATE);
-    JSQA_CHECK(plan != nullptr, "FFTW could not plan a ", frame_length, "-point real transform");
+    const RealBuffer real = AllocateReal(length);
+    const ComplexBuffer complex = AllocateComplex(length / 2 + 1);
+    plan = kind == PlanKind::kForward
+               ? fftwf_plan_dft_r2c_1d(length, real.get(), complex.get(), FFTW_ESTIMATE)
+               : fftwf_plan_dft_c2r_1d(length, complex.get(), real.get(), FFTW_ESTIMATE);
+    JSQA_CHECK(plan != nullptr, "FFTW could not plan a ", length, "-point real transform");
   }
   return plan;
 }
 
-// The calling thread's windowed frame [n] and spectrum [n / 2 + 1], grown
-// to the largest frame length it has seen.
+// The calling thread's real buffer [n] and spectrum [n / 2 + 1], grown to
+// the largest length it has seen.
 struct Scratch {
   int capacity = 0;
   RealBuffer frame;
@@ -74,6 +79,12 @@ Scratch& ThreadScratch(int frame_length) {
     scratch.capacity = frame_length;
   }
   return scratch;
+}
+
+bool HasOnlyFactors235(int n) {
+  for (const int factor : {2, 3, 5})
+    while (n % factor == 0) n /= factor;
+  return n == 1;
 }
 
 }  // namespace
@@ -106,6 +117,56 @@ void PowerSpectrum::Compute(const float* frame, std::vector<float>& power) const
   power.resize(bins());
   for (int k = 0; k < bins(); ++k)
     power[k] = (spectrum[k].real() * spectrum[k].real() + spectrum[k].imag() * spectrum[k].imag()) * power_scale_;
+}
+
+RealFft::RealFft(int length)
+    : length_(length), forward_(nullptr), inverse_(nullptr) {
+  JSQA_CHECK(length >= 2, "FFT length must be at least 2, got ", length);
+  forward_ = PlanFor(length, PlanKind::kForward);
+  inverse_ = PlanFor(length, PlanKind::kInverse);
+}
+
+void RealFft::Forward(const std::vector<float>& signal, std::vector<std::complex<float>>& spectrum) const {
+  JSQA_CHECK(signal.size() <= static_cast<size_t>(length_), "a ", signal.size(),
+             "-sample signal does not fit a ", length_, "-point transform");
+  Scratch& scratch = ThreadScratch(length_);
+  std::copy(signal.begin(), signal.end(), scratch.frame.get());
+  std::fill(scratch.frame.get() + signal.size(), scratch.frame.get() + length_, 0.0f);
+  fftwf_execute_dft_r2c(forward_, scratch.frame.get(), scratch.spectrum.get());
+  const auto* bins_begin = reinterpret_cast<const std::complex<float>*>(scratch.spectrum.get());
+  spectrum.assign(bins_begin, bins_begin + bins());
+}
+
+void RealFft::Inverse(const std::vector<std::complex<float>>& spectrum, std::vector<float>& signal) const {
+  JSQA_CHECK(spectrum.size() == static_cast<size_t>(bins()), "an inverse ", length_, "-point transform takes ",
+             bins(), " bins, got ", spectrum.size());
+  Scratch& scratch = ThreadScratch(length_);
+  // The complex-to-real transform overwrites its input, so it runs on a copy.
+  std::copy(spectrum.begin(), spectrum.end(), reinterpret_cast<std::complex<float>*>(scratch.spectrum.get()));
+  fftwf_execute_dft_c2r(inverse_, scratch.spectrum.get(), scratch.frame.get());
+  signal.resize(length_);
+  const float scale = 1.0f / static_cast<float>(length_);
+  for (int i = 0; i < length_; ++i) signal[i] = scratch.frame[i] * scale;
+}
+
+int FastFftLength(int n) {
+  int length = std::max(n, 2);
+  while (!HasOnlyFactors235(length)) ++length;
+  return length;
+}
+
+std::vector<float> FftConvolve(const std::vector<float>& x, const std::vector<float>& h) {
+  JSQA_CHECK(!x.empty() && !h.empty(), "cannot convolve an empty signal");
+  const size_t output_length = x.size() + h.size() - 1;
+  const RealFft fft(FastFftLength(static_cast<int>(output_length)));
+  std::vector<std::complex<float>> x_spectrum, h_spectrum;
+  fft.Forward(x, x_spectrum);
+  fft.Forward(h, h_spectrum);
+  for (size_t k = 0; k < x_spectrum.size(); ++k) x_spectrum[k] *= h_spectrum[k];
+  std::vector<float> output;
+  fft.Inverse(x_spectrum, output);
+  output.resize(output_length);
+  return output;
 }
 
 }  // namespace jsqa

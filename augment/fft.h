@@ -1,9 +1,10 @@
-// Power spectra of short real frames, for the JND features: FFTW's real-to-
-// complex transform in single precision, one plan per frame length shared by
-// every PowerSpectrum of that length and executed on each caller's own
-// buffers.
+// FFTW's real transforms in single precision, one plan per length shared by
+// every user of that length and executed on each calling thread's own
+// buffers: power spectra of short frames for the JND features, and whole-
+// signal transforms for the degradations' filters and room convolution.
 #pragma once
 
+#include <complex>
 #include <vector>
 
 struct fftwf_plan_s;  // fftw3.h's plan type, kept out of this header
@@ -35,5 +36,36 @@ class PowerSpectrum {
   float power_scale_ = 0.0f;   // 1 / Σ w²
   fftwf_plan_s* plan_;         // owned by the process-wide cache in fft.cc
 };
+
+// Forward and inverse real transforms of one length, for filtering and
+// convolving whole signals.
+class RealFft {
+ public:
+  // length >= 2; FastFftLength() gives a fast one.
+  explicit RealFft(int length);
+
+  int length() const { return length_; }
+  int bins() const { return length_ / 2 + 1; }
+
+  // signal: at most length() samples, zero-padded to it. spectrum: resized
+  // to bins(), bin k at k · rate / length() Hz. Thread-safe.
+  void Forward(const std::vector<float>& signal, std::vector<std::complex<float>>& spectrum) const;
+  // spectrum: bins() values. signal: resized to length(), scaled by
+  // 1 / length() so that Inverse(Forward(x)) is x. Thread-safe.
+  void Inverse(const std::vector<std::complex<float>>& spectrum, std::vector<float>& signal) const;
+
+ private:
+  int length_;
+  fftwf_plan_s* forward_;  // owned by the process-wide cache in fft.cc
+  fftwf_plan_s* inverse_;
+};
+
+// The smallest n' >= n of the form 2^a · 3^b · 5^c, a length FFTW
+// transforms fast.
+int FastFftLength(int n);
+
+// The full linear convolution of x and h, [x.size() + h.size() - 1], by one
+// forward transform of each and one inverse. Both non-empty.
+std::vector<float> FftConvolve(const std::vector<float>& x, const std::vector<float>& h);
 
 }  // namespace jsqa

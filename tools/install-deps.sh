@@ -14,6 +14,7 @@ packages=(
   libsndfile1-dev libsoxr-dev libsamplerate0-dev
   libhdf5-dev libboost-program-options-dev libsvm-dev nlohmann-json3-dev
   libfftw3-dev libssl-dev
+  libopus-dev libopencore-amrnb-dev libopencore-amrwb-dev libvo-amrwbenc-dev libspandsp-dev libgsm1-dev
   libplplot-dev plplot-driver-cairo
   googletest libgtest-dev
   clang libclang-rt-dev llvm
