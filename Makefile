@@ -86,7 +86,7 @@ torch2-build:
 	$(TORCH2_BUILD)/tests/tools_tests --gtest_brief=1 --gtest_filter='TrainingCliTest.*:SweepCli.*'
 
 bench: build
-	$(BUILD)/tools/bench/audio_bench && $(BUILD)/tools/bench/synth_bench && $(BUILD)/tools/bench/feed_bench && $(BUILD)/tools/bench/train_bench
+	$(BUILD)/tools/bench/audio_bench && $(BUILD)/tools/bench/synth_bench && $(BUILD)/tools/bench/feed_bench && $(BUILD)/tools/bench/degradation_bench && $(BUILD)/tools/bench/train_bench
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(TORCH2_BUILD)

@@ -43,6 +43,14 @@ const DegradationRegistry& BuiltinDegradations() {
     built.Register(MakeTimeClipping());
     built.Register(MakePacketLoss());
     built.Register(MakeBurstyPacketLoss());
+    built.Register(MakeReverb());
+    built.Register(MakeOpus());
+    built.Register(MakeAmrNb());
+    built.Register(MakeAmrWb());
+    built.Register(MakeG711());
+    built.Register(MakeG722());
+    built.Register(MakeG726());
+    built.Register(MakeGsmFr());
     return built;
   }();
   return registry;

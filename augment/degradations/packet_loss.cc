@@ -1,14 +1,9 @@
 #include "augment/degradations/packet_loss.h"
 
-#include <spandsp.h>
-// spandsp.h defines lrint as a truncating cast; the rounding one is wanted.
-#undef lrint
-
 #include <algorithm>
-#include <cmath>
-#include <memory>
 
 #include "augment/degradations/builtin_degradations.h"
+#include "augment/degradations/codec_frames.h"
 #include "augment/resampler.h"
 #include "pipeline/base/error.h"
 
@@ -18,18 +13,7 @@ namespace {
 // Mean burst of the bursty model, in frames (60 ms).
 constexpr double kBurstyMeanBurstFrames = 3.0;
 
-// spandsp's concealment works at 8 kHz (its pitch search spans 40 to 120
-// samples, 200 to 67 Hz at that rate), here in 20 ms frames of 160.
-constexpr int kNarrowbandRate = 8000;
-constexpr int kNarrowbandFrame = kLossFrameSamples * kNarrowbandRate / kDegradationRate;
-
-struct PlcFree {
-  void operator()(plc_state_t* state) const { plc_free(state); }
-};
-
-int16_t ToPcm16(float x) {
-  return static_cast<int16_t>(std::lrint(std::clamp(x * 32768.0f, -32768.0f, 32767.0f)));
-}
+constexpr int kNarrowbandFrame = CodecFrameSamples(kNarrowbandCodecRate);
 
 // The 16 kHz PCM channel with G.711 Appendix I concealment: spandsp's PLC
 // fills the lost frames at 8 kHz from the pitch period before them and
@@ -38,22 +22,21 @@ int16_t ToPcm16(float x) {
 // cross-fade lies) take the concealed signal, brought back to 16 kHz, so
 // the concealment itself has the 4 kHz band its algorithm was made for.
 std::vector<float> ConcealOnPcm(const std::vector<float>& input, const std::vector<uint8_t>& lost) {
-  const std::vector<float> narrowband = Resample(input, kDegradationRate, kNarrowbandRate);
+  const std::vector<float> narrowband = Resample(input, kDegradationRate, kNarrowbandCodecRate);
   std::vector<int16_t> pcm(lost.size() * kNarrowbandFrame, 0);
   for (size_t i = 0; i < narrowband.size() && i < pcm.size(); ++i) pcm[i] = ToPcm16(narrowband[i]);
 
-  const std::unique_ptr<plc_state_t, PlcFree> plc(plc_init(nullptr));
-  JSQA_CHECK(plc != nullptr, "packet_loss: spandsp could not start its concealment");
+  SpandspConcealment plc("packet_loss");
   for (size_t frame = 0; frame < lost.size(); ++frame) {
     int16_t* samples = pcm.data() + frame * kNarrowbandFrame;
     if (lost[frame])
-      plc_fillin(plc.get(), samples, kNarrowbandFrame);
+      plc.FillIn(samples, kNarrowbandFrame);
     else
-      plc_rx(plc.get(), samples, kNarrowbandFrame);
+      plc.Received(samples, kNarrowbandFrame);
   }
   std::vector<float> concealed(pcm.size());
-  for (size_t i = 0; i < pcm.size(); ++i) concealed[i] = pcm[i] / 32768.0f;
-  const std::vector<float> wideband = Resample(concealed, kNarrowbandRate, kDegradationRate);
+  for (size_t i = 0; i < pcm.size(); ++i) concealed[i] = FromPcm16(pcm[i]);
+  const std::vector<float> wideband = Resample(concealed, kNarrowbandCodecRate, kDegradationRate);
 
   std::vector<float> output = input;
   for (size_t frame = 0; frame < lost.size(); ++frame) {

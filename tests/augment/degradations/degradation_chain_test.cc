@@ -48,6 +48,28 @@ TEST(DegradationChain, APairDiffersOnlyInItsDimensionAndSharesEveryDraw) {
   EXPECT_EQ(cutoff.a.realised[0][0].value, cutoff.b.realised[0][0].value) << "the same noise";
 }
 
+// A packet-loss step after a codec is the codec's channel: its decoder
+// conceals the pattern the loss step draws, and a pair shares the pattern.
+TEST(DegradationChain, ACodecConcealsTheLossOfTheStepAfterIt) {
+  const std::vector<float>& speech = testing::FourSecondsOfSpeech();
+  const std::vector<ChainStep> steps = {{"amr_wb", 12.65}, {"packet_loss", 0.2}};
+  const ChainPair pair = MakeChainPair(speech, steps, 0, 1.0, true, 8, 9);
+  EXPECT_EQ(pair.steps_b[0].strength, 14.25) << "one mode up";
+  for (const ChainOutput* out : {&pair.a, &pair.b}) {
+    ASSERT_EQ(out->realised.size(), 2u);
+    ASSERT_EQ(out->realised[1].size(), 1u);
+    EXPECT_EQ(out->realised[1][0].name, "loss_rate");
+    double concealed = -1.0;
+    for (const Realised& value : out->realised[0])
+      if (value.name == "lost_frames") concealed = value.value;
+    EXPECT_EQ(concealed, out->realised[1][0].value) << "the codec concealed the loss step's pattern";
+  }
+  EXPECT_EQ(pair.a.realised[1][0].value, pair.b.realised[1][0].value) << "one pattern for the pair";
+  EXPECT_GT(pair.a.realised[1][0].value, 0.1);
+  // Without the codec the loss is concealed on PCM, a different signal.
+  EXPECT_NE(ApplyChain(speech, {{"packet_loss", 0.2}}, 8, 9).samples, pair.a.samples);
+}
+
 TEST(DegradationChain, AShiftLeavingTheDomainTurnsAroundAndOneThatCannotIsRefused) {
   const Degradation& noise = BuiltinDegradations().Get("white_noise");
   EXPECT_EQ(ShiftStrength(noise, 59.0, 3.0, true), 56.0);
