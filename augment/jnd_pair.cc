@@ -62,6 +62,23 @@ double LevelGain(const std::vector<float>& mixture, const UnscaledMixture& measu
   throw Error("unknown level rule");
 }
 
+// The level rule's gains for a and b with any peak reduction shared, so
+// their levels stay equal.
+std::pair<double, double> PairGains(const std::vector<float>& a, const UnscaledMixture& measured_a,
+                                    const std::vector<float>& b, const UnscaledMixture& measured_b,
+                                    const JndMixArgs& args) {
+  double gain_a = LevelGain(a, measured_a, args);
+  double gain_b = LevelGain(b, measured_b, args);
+  const double peak = std::max(gain_a * measured_a.peak, gain_b * measured_b.peak);
+  if (peak > args.max_peak) {
+    gain_a *= args.max_peak / peak;
+    gain_b *= args.max_peak / peak;
+  }
+  JSQA_CHECK(std::isfinite(gain_a) && std::isfinite(gain_b) && gain_a > 0 && gain_b > 0,
+             "mixture level is not finite");
+  return {gain_a, gain_b};
+}
+
 // signal[i] *= gain, rounded to float: a loop the compiler vectorises.
 void Scale(std::vector<float>& signal, double gain) {
   float* samples = signal.data();
@@ -82,16 +99,7 @@ void MixJndPair(const std::vector<float>& clean, const std::vector<float>& noise
   const UnscaledMixture a = Mix(clean, noise, sources, snr_a_db, pair.a, pair.noise_a);
   const UnscaledMixture b = Mix(clean, noise, sources, snr_b_db, pair.b, pair.noise_b);
 
-  double gain_a = LevelGain(pair.a, a, args);
-  double gain_b = LevelGain(pair.b, b, args);
-  const double peak = std::max(gain_a * a.peak, gain_b * b.peak);
-  if (peak > args.max_peak) {
-    gain_a *= args.max_peak / peak;
-    gain_b *= args.max_peak / peak;
-  }
-  JSQA_CHECK(std::isfinite(gain_a) && std::isfinite(gain_b) && gain_a > 0 && gain_b > 0,
-             "mixture level is not finite");
-
+  const auto [gain_a, gain_b] = PairGains(pair.a, a, pair.b, b, args);
   Scale(pair.a, gain_a);
   Scale(pair.b, gain_b);
   pair.gain_a = gain_a;
@@ -99,6 +107,23 @@ void MixJndPair(const std::vector<float>& clean, const std::vector<float>& noise
   pair.snr_a_db = a.realised_snr_db;
   pair.snr_b_db = b.realised_snr_db;
   pair.clean = clean;
+}
+
+void LevelJndPair(const JndMixArgs& args, JndPair& pair) {
+  const auto measure = [](const std::vector<float>& mixture) {
+    UnscaledMixture measured;
+    for (const float x : mixture) {
+      measured.energy += static_cast<double>(x) * x;
+      measured.peak = std::max(measured.peak, std::abs(x));
+    }
+    JSQA_CHECK(measured.energy > 0.0, "a degraded mixture is silent");
+    return measured;
+  };
+  const auto [gain_a, gain_b] = PairGains(pair.a, measure(pair.a), pair.b, measure(pair.b), args);
+  Scale(pair.a, gain_a);
+  Scale(pair.b, gain_b);
+  pair.gain_a *= gain_a;
+  pair.gain_b *= gain_b;
 }
 
 }  // namespace jsqa

@@ -27,10 +27,21 @@ struct JndPair {
   // were applied to (clean + noise_*) to reach it (see MixJndPair).
   double gain_a = 1.0;
   double gain_b = 1.0;
+  // What the pair differs in and how each mixture was degraded after the
+  // noise: dimension as jnd.dimensions names it ("snr" for noise-only
+  // pairs), chain as configured ("noise>amr_wb>packet_loss"), steps_* a
+  // JSON array of the steps after the noise as applied to each mixture,
+  // [{"degradation", "strength", "realised": {name: value}}], "[]" for none.
+  std::string dimension = "snr";
+  std::string chain = "noise";
+  std::string steps_a = "[]";
+  std::string steps_b = "[]";
   std::vector<float> a;  // [segment_samples] mixture at snr_a
   std::vector<float> b;  // [segment_samples] mixture at snr_b
   // Components, before the output gains: a = gain_a * (clean + noise_a),
   // b = gain_b * (clean + noise_b); snr_* = 10·log10(Σclean² / Σnoise_*²).
+  // With steps after the noise, a and b are those steps applied to the
+  // sums, then brought back to the level rule's level.
   std::vector<float> clean;
   std::vector<float> noise_a;
   std::vector<float> noise_b;
@@ -62,5 +73,11 @@ struct JndMixArgs {
 // jsqa::Error for silent or non-finite inputs (see MixAtSnr).
 void MixJndPair(const std::vector<float>& clean, const std::vector<float>& noise, double snr_a_db,
                 double snr_b_db, const JndMixArgs& args, JndPair& pair);
+
+// Brings pair.a and pair.b back to the level rule's target, with any peak
+// reduction shared, after later steps of a degradation chain (a codec, a
+// room, clipping) changed their levels; multiplies gain_a and gain_b by
+// the gains applied. Throws jsqa::Error for a silent mixture.
+void LevelJndPair(const JndMixArgs& args, JndPair& pair);
 
 }  // namespace jsqa

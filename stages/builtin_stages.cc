@@ -1,6 +1,7 @@
 #include "stages/builtin_stages.h"
 
 #include "pipeline/synthesis/audio_config.h"
+#include "pipeline/synthesis/degradation_ranges.h"
 #include "pipeline/corpus/corpus_config.h"
 #include "pipeline/synthesis/jnd_config.h"
 #include "pipeline/synthesis/synth_config.h"
@@ -30,6 +31,7 @@ void AddConfigSections(Config& config) {
   config.AddSection<AudioConfig>("audio");
   config.AddSection<PrepareConfig>("prepare");
   config.AddSection<JndConfig>("jnd");
+  config.AddSection<DegradationRangesConfig>("degrade");
   config.AddSection<SynthConfig>("synth");
 #ifdef JSQA_WITH_TORCH
   config.AddSection<ModelConfig>("model");

@@ -19,7 +19,7 @@ std::vector<std::string> PretrainStage::KeySections(const Config& config,
     case PretrainConfig::Source::kShards:
       return sections;
     case PretrainConfig::Source::kOnTheFly:
-      sections.insert(sections.end(), {"jnd", "synth", "audio"});
+      sections.insert(sections.end(), {"jnd", "degrade", "synth", "audio"});
       if (!inputs.count("prepare")) sections.insert(sections.end(), {"corpus", "prepare"});
       return sections;
   }

@@ -16,7 +16,7 @@ class PretrainStage : public Stage {
   // [jnd], [synth] and [audio] make the pairs on the fly; [corpus] and
   // [prepare] find the corpus when no prepare input is in the graph.
   std::vector<std::string> ConfigSections() const override {
-    return {"model", "pretrain", "runtime", "jnd", "synth", "audio", "corpus", "prepare"};
+    return {"model", "pretrain", "runtime", "jnd", "degrade", "synth", "audio", "corpus", "prepare"};
   }
   // From shards: [model], [pretrain], [runtime] and the shard manifest (its
   // checksums), not how the shards were made.

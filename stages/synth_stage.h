@@ -13,7 +13,7 @@ class SynthStage : public Stage {
   std::string Description() const override {
     return "synthesise SVM-checked JND pairs from speech and noise into HDF5 shards";
   }
-  std::vector<std::string> ConfigSections() const override { return {"jnd", "synth", "audio"}; }
+  std::vector<std::string> ConfigSections() const override { return {"jnd", "degrade", "synth", "audio"}; }
   std::vector<std::string> RequiredInputs() const override { return {"prepare"}; }
   // Only the speech and noise manifests of prepare: a NISQA change leaves synth as it was.
   std::vector<std::string> InputFiles(const std::string& input, const Config& config) const override;

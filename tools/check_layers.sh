@@ -8,13 +8,14 @@ cd "${1:-$(dirname "$0")/..}"
 declare -A allowed=(
   [pipeline/base]="pipeline/base"
   [augment]="pipeline/base augment"
+  [augment/degradations]="pipeline/base augment augment/degradations"
   [pipeline/corpus]="pipeline/base augment pipeline/reports pipeline/corpus"
   [pipeline/shards]="pipeline/base augment pipeline/shards"
-  [pipeline/synthesis]="pipeline/base augment pipeline/corpus pipeline/shards pipeline/reports pipeline/synthesis"
+  [pipeline/synthesis]="pipeline/base augment augment/degradations pipeline/corpus pipeline/shards pipeline/reports pipeline/synthesis"
   [pipeline/run]="pipeline/base augment pipeline/run"
   [pipeline/reports]="pipeline/base pipeline/reports"
-  [model]="pipeline/base augment pipeline/corpus pipeline/shards pipeline/synthesis pipeline/run pipeline/reports model"
-  [stages]="pipeline/base augment pipeline/corpus pipeline/shards pipeline/synthesis pipeline/run pipeline/reports model stages"
+  [model]="pipeline/base augment augment/degradations pipeline/corpus pipeline/shards pipeline/synthesis pipeline/run pipeline/reports model"
+  [stages]="pipeline/base augment augment/degradations pipeline/corpus pipeline/shards pipeline/synthesis pipeline/run pipeline/reports model stages"
   [tools/demo_corpus]="pipeline/base augment tools/demo_corpus"
 )
 # Third-party headers a folder must not see: signal code knows no TBB, HDF5
@@ -22,6 +23,7 @@ declare -A allowed=(
 declare -A forbidden=(
   [pipeline/base]="tbb oneapi H5 hdf5 torch c10"
   [augment]="tbb oneapi H5 hdf5 torch c10"
+  [augment/degradations]="tbb oneapi H5 hdf5 torch c10"
   [pipeline/corpus]="H5 hdf5 torch c10"
   [pipeline/shards]="tbb oneapi torch c10"
   [pipeline/synthesis]="torch c10"

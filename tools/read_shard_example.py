@@ -8,6 +8,8 @@ import sys
 if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
     sys.exit(__doc__.strip())
 
+import json
+
 import h5py
 
 with h5py.File(sys.argv[1], "r") as shard:
@@ -18,5 +20,9 @@ with h5py.File(sys.argv[1], "r") as shard:
     print("utterance_id", shard["utterance_id"].asstr()[0])
     print("snr_a", shard["snr_a"][0], "dB")
     print("snr_b", shard["snr_b"][0], "dB")
+    if shard.attrs["schema_version"] >= 2:  # version 1 shards hold noise-only pairs
+        print("dimension", shard["dimension"].asstr()[0], "chain", shard["chain"].asstr()[0])
+        for step in json.loads(shard["steps_a"].asstr()[0]):
+            print("  a:", step["degradation"], step["strength"], step["realised"])
     for name, mixture in (("a", a), ("b", b)):
         print(name, len(mixture), "samples:", " ".join(f"{x:.6f}" for x in mixture[:8]), "...")

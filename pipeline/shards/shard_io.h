@@ -23,6 +23,9 @@ struct ShardInfo {
   bool store_components = false;
   uint64_t seed = 0;
   std::string config_text;
+  // As read from a shard (writers always write the current one): version 1
+  // shards lack the chain columns, which read as a noise-only chain.
+  int schema_version = 2;
 };
 
 // A pair as a shard stores it, made ready off the writer's thread (in the

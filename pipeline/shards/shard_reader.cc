@@ -94,7 +94,7 @@ struct ShardReader::Impl {
       for (const ShardAudio& component : kShardComponents)
         components.push_back(OpenAudio(file, component.name, kFloat32Type));
     }
-    metadata = ReadShardColumns(file, pairs, path);
+    metadata = ReadShardColumns(file, pairs, info.schema_version, path);
   }
 
   // Checks type, shape [N, L] and layout (a chunk [1, L] per pair with a

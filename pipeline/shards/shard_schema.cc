@@ -16,6 +16,7 @@ template <typename T>
 struct Column {
   const char* name;
   T JndPair::*field;
+  int since_version = 1;  // the schema version that added it
 };
 
 constexpr Column<double> kFloat64Columns[] = {{"snr_a", &JndPair::snr_a_db},
@@ -27,8 +28,12 @@ constexpr Column<int32_t> kInt32Columns[] = {{"draws", &JndPair::draws},
                                              {"segment", &JndPair::segment}};
 constexpr Column<int64_t> kInt64Columns[] = {{"item_index", &JndPair::item_index},
                                              {"noise_offset", &JndPair::noise_offset}};
-constexpr Column<std::string> kStringColumns[] = {{"utterance_id", &JndPair::utterance_id},
-                                                  {"noise_id", &JndPair::noise_id}};
+constexpr Column<std::string> kStringColumns[] = {{"utterance_id", &JndPair::utterance_id, 1},
+                                                  {"noise_id", &JndPair::noise_id, 1},
+                                                  {"dimension", &JndPair::dimension, 2},
+                                                  {"chain", &JndPair::chain, 2},
+                                                  {"steps_a", &JndPair::steps_a, 2},
+                                                  {"steps_b", &JndPair::steps_b, 2}};
 
 template <typename Visit>
 void ForEachColumn(Visit&& visit) {
@@ -185,9 +190,11 @@ ShardInfo ReadShardAttributes(const H5::H5File& file, const std::string& path) {
   JSQA_CHECK(file.attrExists("schema_version"), path,
              ": not a jsqa shard (no schema_version attribute)");
   const int version = ReadAttribute<int32_t>(file, "schema_version");
-  JSQA_CHECK(version == kShardSchemaVersion, path, ": shard schema version ", version,
-             ", this build reads ", kShardSchemaVersion);
+  JSQA_CHECK(version >= kOldestReadableShardSchemaVersion && version <= kShardSchemaVersion, path,
+             ": shard schema version ", version, ", this build reads ", kOldestReadableShardSchemaVersion, " to ",
+             kShardSchemaVersion);
   ShardInfo info;
+  info.schema_version = version;
   info.sample_rate = ReadAttribute<int32_t>(file, "sample_rate");
   info.segment_samples = ReadAttribute<int32_t>(file, "segment_samples");
   const std::string format = hdf5::ReadStringAttribute(file, "sample_format");
@@ -218,10 +225,12 @@ void WriteShardColumns(const H5::Group& root, const std::vector<JndPair>& pairs)
   ForEachColumn([&](const auto& column) { WriteColumn(root, column, pairs); });
 }
 
-std::vector<JndPair> ReadShardColumns(const H5::Group& root, hsize_t count,
+std::vector<JndPair> ReadShardColumns(const H5::Group& root, hsize_t count, int schema_version,
                                       const std::string& path) {
   std::vector<JndPair> pairs(count);
-  ForEachColumn([&](const auto& column) { ReadColumn(root, column, pairs, path); });
+  ForEachColumn([&](const auto& column) {
+    if (column.since_version <= schema_version) ReadColumn(root, column, pairs, path);
+  });
   return pairs;
 }
 

@@ -43,10 +43,11 @@ ShardInfo ReadShardAttributes(const H5::H5File& file, const std::string& path);
 JndPair ShardMetadataOf(const JndPair& pair);
 // Writes the metadata of pairs (audio ignored) as those datasets.
 void WriteShardColumns(const H5::Group& root, const std::vector<JndPair>& pairs);
-// Reads count pairs' metadata (audio left empty). Throws jsqa::Error naming
-// path for a dataset of the wrong shape or type, H5::Exception for a missing
-// or unreadable one.
-std::vector<JndPair> ReadShardColumns(const H5::Group& root, hsize_t count,
+// Reads count pairs' metadata (audio left empty), the columns that
+// schema_version has (the others keep JndPair's defaults). Throws
+// jsqa::Error naming path for a dataset of the wrong shape or type,
+// H5::Exception for a missing or unreadable one.
+std::vector<JndPair> ReadShardColumns(const H5::Group& root, hsize_t count, int schema_version,
                                       const std::string& path);
 
 }  // namespace jsqa

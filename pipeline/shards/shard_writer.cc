@@ -25,9 +25,9 @@ constexpr hsize_t kReserveSlack = hsize_t{64} << 10;
 // new index block, allocated as the index doubles, needs at most this times
 // the pairs so far.
 constexpr hsize_t kIndexBytesPerPair = 16;
-// A pair's metadata columns: 5 float64, 2 int32, 2 int64 and 2 string
+// A pair's metadata columns: 5 float64, 2 int32, 2 int64 and 6 string
 // references of 16 bytes.
-constexpr hsize_t kColumnBytesPerPair = 5 * 8 + 2 * 4 + 2 * 8 + 2 * 16;
+constexpr hsize_t kColumnBytesPerPair = 5 * 8 + 2 * 4 + 2 * 8 + 6 * 16;
 // A string in HDF5's global heap: 16 bytes of header, the text padded to 8.
 constexpr hsize_t kHeapBytesPerString = 24;
 
@@ -219,7 +219,8 @@ struct ShardWriter::Impl {
   hsize_t ColumnBytes() const {
     hsize_t bytes = kColumnBytesPerPair * metadata.size() + kReserveSlack;
     for (const JndPair& pair : metadata) {
-      bytes += pair.utterance_id.size() + pair.noise_id.size() + 2 * kHeapBytesPerString;
+      bytes += pair.utterance_id.size() + pair.noise_id.size() + pair.dimension.size() + pair.chain.size() +
+               pair.steps_a.size() + pair.steps_b.size() + 6 * kHeapBytesPerString;
     }
     return bytes;
   }

@@ -67,6 +67,15 @@ void JndConfig::Declare(KeyDeclarations& keys) {
   keys.Key("svm_threshold", svm_threshold, "accept a pair when the SVM's P(heard as the same) is at least this")
       .Between(0, 1);
   keys.Key("max_draws", max_draws, "parameter draws per segment before the pair is dropped").AtLeast(1);
+  keys.Key("chains", chains,
+           "base degradation chains with weights, each starting with noise: \"noise:0.6, "
+           "noise>amr_wb>packet_loss:0.4\"; the later steps' strengths come from [degrade]");
+  keys.Key("dimensions", dimensions,
+           "what a pair differs in, with weights: \"snr:0.5, codec_mode:0.2, loss_rate:0.1, c50:0.1, "
+           "cutoff:0.1\" (README: JND dimensions)");
+  keys.Key("deltas", deltas,
+           "largest Δ per dimension other than snr, in its unit (\"cutoff:0.5, loss_rate:0.1\"); unnamed ones "
+           "take their default");
 }
 
 void JndConfig::ValidateTogether(const std::string& prefix) const {
@@ -78,6 +87,13 @@ void JndConfig::ValidateTogether(const std::string& prefix) const {
   };
   range("snr_min_db", snr_min_db, "snr_max_db", snr_max_db);
   range("delta_min_db", delta_min_db, "delta_max_db", delta_max_db);
+  ParseDimensions(dimensions, deltas, ParseChains(chains, p + "chains"), p + "dimensions", p + "deltas");
+}
+
+std::vector<WeightedChain> JndConfig::ParsedChains() const { return ParseChains(chains, "jnd.chains"); }
+
+std::vector<WeightedDimension> JndConfig::ParsedDimensions() const {
+  return ParseDimensions(dimensions, deltas, ParsedChains(), "jnd.dimensions", "jnd.deltas");
 }
 
 std::pair<double, double> JndConfig::DrawSnrs(CounterRng& rng) const {

@@ -9,6 +9,7 @@
 #include "augment/jnd_pair.h"
 #include "pipeline/base/config.h"
 #include "pipeline/base/skip_reason.h"
+#include "pipeline/synthesis/chain_plan.h"
 
 namespace jsqa {
 
@@ -43,6 +44,10 @@ struct JndConfig : ConfigSection {
   std::string svm_model = "configs/jnd-svm.model";  // empty: accept every pair
   double svm_threshold = 0.5;  // accept when P(heard as the same) >= this
   int max_draws = 8;           // draws per segment before the pair is dropped
+  // Degradation chains and JND dimensions (pipeline/synthesis/chain_plan.h).
+  std::string chains = "noise";
+  std::string dimensions = "snr";
+  std::string deltas;  // largest Δ per non-SNR dimension, "cutoff:0.5"; unnamed: its default
 
   void Declare(KeyDeclarations& keys) override;
   void ValidateTogether(const std::string& prefix) const override;
@@ -50,6 +55,9 @@ struct JndConfig : ConfigSection {
   // Draws (s, Δ) with the sign of Δ: returns snr_a = s, snr_b = s ± Δ.
   std::pair<double, double> DrawSnrs(CounterRng& rng) const;
   JndMixArgs Mixing(int sample_rate) const;
+  // chains and dimensions parsed (checked once already by ValidateTogether).
+  std::vector<WeightedChain> ParsedChains() const;
+  std::vector<WeightedDimension> ParsedDimensions() const;
   int64_t DropoutSamples(int sample_rate) const;
   // The segment's reason to be skipped, if any: quiet, mostly silent, or
   // needing more than max_gain_db to reach the level rule's target.

@@ -11,10 +11,13 @@
 #include "pipeline/base/logging.h"
 #include "pipeline/base/skip_reason.h"
 
+#include <nlohmann/json.hpp>
+
 namespace jsqa {
 
 PairMaker::PairMaker(const std::vector<ManifestItem>& speech, const NoiseBank& noise, const JndSvm* svm,
-                     const JndConfig& jnd, const SynthConfig& synth, const AudioConfig& audio)
+                     const JndConfig& jnd, const DegradationRangesConfig& ranges, const SynthConfig& synth,
+                     const AudioConfig& audio)
     : speech_(speech),
       noise_(noise),
       svm_(svm),
@@ -23,7 +26,11 @@ PairMaker::PairMaker(const std::vector<ManifestItem>& speech, const NoiseBank& n
       audio_(audio),
       segment_samples_(synth.SegmentSamples(audio.sample_rate)),
       mix_args_(jnd.Mixing(audio.sample_rate)),
-      dropout_samples_(jnd.DropoutSamples(audio.sample_rate)) {}
+      dropout_samples_(jnd.DropoutSamples(audio.sample_rate)),
+      chains_(jnd.ParsedChains(), jnd.ParsedDimensions(), ranges) {
+  JSQA_CHECK(chains_.noise_only() || audio.sample_rate == kDegradationRate, "degradation chains work at ",
+             kDegradationRate, " Hz; audio.sample_rate is ", audio.sample_rate);
+}
 
 UnitResult PairMaker::Make(const SynthUnit& unit) const {
   UnitResult result;
@@ -96,12 +103,16 @@ bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utt
                          JndPair& pair, SynthCounts& counts) const {
   CounterRng rng(synth_.seed, MixKeys(StableHash64(utterance_id), static_cast<uint64_t>(segment)));
   for (int draw = 1; draw <= jnd_.max_draws; ++draw) {
+    // Noise-only pairs draw nothing for a chain: their bytes are as ever.
+    const ChainDraw chain = chains_.noise_only() ? ChainDraw{} : chains_.Draw(rng);
     const size_t noise_index = static_cast<size_t>(rng.UniformInt(noise_.size()));
     const int64_t noise_offset = PickOffset(rng, noise_.Length(noise_index), segment_samples_);
-    const auto [snr_a, snr_b] = jnd_.DrawSnrs(rng);
+    auto [snr_a, snr_b] = jnd_.DrawSnrs(rng);
+    if (chain.dimension != kSnrDimension) snr_b = snr_a;
     const std::vector<float> noise = noise_.Segment(noise_index, noise_offset, segment_samples_);
     const std::string& environment = noise_.Environment(noise_index);
     ++counts.draws_by_environment[environment];
+    ++counts.draws_by_dimension[chain.dimension];
     if (LongestZeroRun(noise) > dropout_samples_) {
       // A dropout in this stretch of noise: the pair would mix speech with
       // digital silence. Another draw picks another stretch.
@@ -118,12 +129,31 @@ bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utt
       continue;
     }
     // Only the features the model uses: the shipped one needs no spectrum.
+    // The SVM judges SNR differences; other dimensions are accepted and
+    // counted as unjudged.
+    const bool judged = svm_ && chain.dimension == kSnrDimension;
     const double probability =
-        svm_ ? svm_->Probability(ComputeJndFeatures(pair.a, pair.b, noise, pair.snr_a_db, pair.snr_b_db,
+        judged ? svm_->Probability(ComputeJndFeatures(pair.a, pair.b, noise, pair.snr_a_db, pair.snr_b_db,
                                                     audio_.sample_rate, svm_->features()))
              : 1.0;
     if (probability < jnd_.svm_threshold) continue;
+    if (!chain.steps_a.empty()) {
+      try {
+        DegradeAfterNoise(chain, pair);
+      } catch (const Error& e) {
+        // A codec that fails or a strength that cannot move: counted, and
+        // another draw.
+        JSQA_LOG(kWarn) << "synth: " << utterance_id << " segment " << segment << " draw " << draw << ": "
+                        << e.what();
+        ++counts.failed_by_dimension[chain.dimension];
+        continue;
+      }
+    }
     ++counts.accepted_by_environment[environment];
+    ++counts.accepted_by_dimension[chain.dimension];
+    if (!judged) ++counts.unjudged_by_dimension[chain.dimension];
+    pair.dimension = chain.dimension;
+    pair.chain = chain.chain;
     pair.utterance_id = utterance_id;
     pair.segment = segment;
     pair.noise_id = noise_.Id(noise_index);
@@ -133,6 +163,31 @@ bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utt
     return true;
   }
   return false;
+}
+
+namespace {
+
+// [{"degradation", "strength", "realised": {...}}] of the steps as applied.
+std::string StepsJson(const std::vector<ChainStep>& steps, const ChainOutput& output) {
+  nlohmann::json json = nlohmann::json::array();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    nlohmann::json realised = nlohmann::json::object();
+    for (const Realised& value : output.realised[i]) realised[value.name] = value.value;
+    json.push_back({{"degradation", steps[i].degradation}, {"strength", steps[i].strength}, {"realised", realised}});
+  }
+  return json.dump();
+}
+
+}  // namespace
+
+void PairMaker::DegradeAfterNoise(const ChainDraw& chain, JndPair& pair) const {
+  ChainOutput a = ApplyChain(pair.a, chain.steps_a, synth_.seed, chain.key);
+  ChainOutput b = ApplyChain(pair.b, chain.steps_b, synth_.seed, chain.key);
+  pair.a = std::move(a.samples);
+  pair.b = std::move(b.samples);
+  LevelJndPair(mix_args_, pair);
+  pair.steps_a = StepsJson(chain.steps_a, a);
+  pair.steps_b = StepsJson(chain.steps_b, b);
 }
 
 }  // namespace jsqa

@@ -3,7 +3,9 @@
 //
 // Every random choice for segment k of utterance u comes from
 // CounterRng(synth.seed, MixKeys(StableHash64(u), k)): the noise file, the
-// noise offset, s, Δ and its sign, and any redraws after an SVM rejection.
+// noise offset, s, Δ and its sign, and any redraws after an SVM rejection;
+// with degradation chains (chain_plan.h), also the dimension, the chain,
+// its strengths and the key of its own draws.
 #pragma once
 
 #include <memory>
@@ -12,6 +14,8 @@
 #include "augment/jnd_pair.h"
 #include "augment/jnd_svm.h"
 #include "pipeline/synthesis/audio_config.h"
+#include "pipeline/synthesis/chain_plan.h"
+#include "pipeline/synthesis/degradation_ranges.h"
 #include "pipeline/corpus/item_manifest.h"
 #include "pipeline/shards/shard_io.h"
 #include "pipeline/synthesis/jnd_config.h"
@@ -37,7 +41,8 @@ class PairMaker {
  public:
   // svm may be null: every pair is accepted with probability 1.
   PairMaker(const std::vector<ManifestItem>& speech, const NoiseBank& noise, const JndSvm* svm,
-            const JndConfig& jnd, const SynthConfig& synth, const AudioConfig& audio);
+            const JndConfig& jnd, const DegradationRangesConfig& ranges, const SynthConfig& synth,
+            const AudioConfig& audio);
 
   // Never throws for bad input: an unreadable or silent utterance is logged
   // (path and reason) and counted in counts.skipped_by_reason.
@@ -47,6 +52,9 @@ class PairMaker {
   // Draws until the SVM accepts; returns false when max_draws are used up.
   bool MakePair(const std::vector<float>& clean, const std::string& utterance_id, int32_t segment,
                 JndPair& pair, SynthCounts& counts) const;
+  // The chain's steps after the noise, applied to pair.a and pair.b, which
+  // are then levelled again. Throws jsqa::Error from a step.
+  void DegradeAfterNoise(const ChainDraw& chain, JndPair& pair) const;
 
   const std::vector<ManifestItem>& speech_;
   const NoiseBank& noise_;
@@ -57,6 +65,7 @@ class PairMaker {
   const int64_t segment_samples_;
   const JndMixArgs mix_args_;
   const int64_t dropout_samples_;  // jnd.max_noise_dropout_ms at the output rate
+  const ChainPlan chains_;
 };
 
 }  // namespace jsqa

@@ -16,6 +16,12 @@ struct SynthCounts {
   int64_t dropped = 0;   // segments whose every draw the SVM rejected
   std::map<std::string, int64_t> draws_by_environment;
   std::map<std::string, int64_t> accepted_by_environment;
+  // The same by JND dimension (chain_plan.h); unjudged: accepted with no
+  // SVM for the dimension; failed: draws a chain step failed on.
+  std::map<std::string, int64_t> draws_by_dimension;
+  std::map<std::string, int64_t> accepted_by_dimension;
+  std::map<std::string, int64_t> unjudged_by_dimension;
+  std::map<std::string, int64_t> failed_by_dimension;
   std::map<std::string, int64_t> skipped_by_reason;  // segments lost to bad input, by SkipReasonCode
   int64_t clipped_speech_files = 0;  // speech files clipped at the source (augment/sample_defects.h)
 

@@ -53,6 +53,8 @@ SynthFolderFigures ReadSynthFolder(const std::string& folder) {
       row.gain_b_db = 20 * std::log10(pair.gain_b);
       row.p_same = pair.jnd_probability;
       row.draws = pair.draws;
+      row.dimension = pair.dimension;
+      row.chain = pair.chain;
       figures.pairs.push_back(std::move(row));
     }
   }

@@ -21,6 +21,8 @@ struct PairFigures {
   double gain_a_db = 0, gain_b_db = 0;  // 20·log10 of the linear output gains
   double p_same = 0;  // the SVM's P(heard as the same)
   int32_t draws = 1;
+  std::string dimension;  // what the pair differs in ("snr", ...)
+  std::string chain;      // its base chain ("noise", "noise>amr_wb>packet_loss", ...)
 };
 
 struct SynthFolderFigures {

@@ -126,6 +126,35 @@ std::string EnvironmentTable(const SynthFolderFigures& figures) {
   return out.str();
 }
 
+// Pairs, draws and acceptance per JND dimension, and pairs per chain: only
+// for folders whose pairs are not all noise-only SNR pairs.
+std::string DimensionTable(const SynthFolderFigures& figures) {
+  std::map<std::string, int64_t> pairs_by_dimension, pairs_by_chain;
+  for (const PairFigures& pair : figures.pairs) {
+    ++pairs_by_dimension[pair.dimension];
+    ++pairs_by_chain[pair.chain];
+  }
+  const SynthCounts& totals = figures.totals;
+  for (const auto& [dimension, unused] : totals.draws_by_dimension) pairs_by_dimension[dimension] += 0;
+  const bool noise_only = pairs_by_dimension.size() <= 1 && pairs_by_chain.size() <= 1 &&
+                          (pairs_by_chain.empty() || pairs_by_chain.begin()->first == "noise");
+  if (noise_only) return "";
+  std::ostringstream out;
+  out << "\n## JND dimensions and chains\n\nDraws per dimension and what became of them: accepted (by the SVM, or "
+         "unjudged where no SVM judges the dimension), and draws a chain step failed on.\n\n"
+         "| dimension | pairs | draws | accepted | acceptance | unjudged | failed |\n|---|--:|--:|--:|--:|--:|--:|\n";
+  for (const auto& [dimension, pairs] : pairs_by_dimension) {
+    const int64_t draws = CountOr0(totals.draws_by_dimension, dimension);
+    const int64_t accepted = CountOr0(totals.accepted_by_dimension, dimension);
+    out << "| " << dimension << " | " << pairs << " | " << draws << " | " << accepted << " | "
+        << Percent(accepted, draws) << " | " << CountOr0(totals.unjudged_by_dimension, dimension) << " | "
+        << CountOr0(totals.failed_by_dimension, dimension) << " |\n";
+  }
+  out << "\n| chain | pairs |\n|---|--:|\n";
+  for (const auto& [chain, pairs] : pairs_by_chain) out << "| `" << chain << "` | " << pairs << " |\n";
+  return out.str();
+}
+
 std::string Plots(const std::vector<SynthReportPlot>& plots) {
   std::ostringstream out;
   out << "\n## Distributions\n\nHistograms (SVG beside each PNG), the group's count in its legend.\n";
@@ -174,7 +203,8 @@ std::string Sources(const nlohmann::json& sources) {
 }
 
 std::string Markdown(const SynthFolderFigures& figures, const std::vector<SynthReportPlot>& plots) {
-  std::string text = Header(figures) + EnvironmentTable(figures) + Plots(plots) + Losses(figures);
+  std::string text =
+      Header(figures) + EnvironmentTable(figures) + DimensionTable(figures) + Plots(plots) + Losses(figures);
   if (figures.manifest.contains("sources")) text += Sources(figures.manifest.at("sources"));
   return text;
 }

@@ -9,6 +9,7 @@
 #include "pipeline/base/error.h"
 #include "augment/jnd_svm.h"
 #include "pipeline/synthesis/audio_config.h"
+#include "pipeline/synthesis/degradation_ranges.h"
 #include "pipeline/synthesis/jnd_config.h"
 #include "pipeline/base/logging.h"
 #include "pipeline/synthesis/noise_bank.h"
@@ -144,7 +145,8 @@ const PairMaker& SynthSetup::maker() {
     noise_args.dropout_samples = jnd.DropoutSamples(audio.sample_rate);
     noise_args.max_dropout_fraction = jnd.max_noise_dropout_fraction;
     bank_ = std::make_unique<NoiseBank>(noise_, noise_args);
-    maker_ = std::make_unique<PairMaker>(speech_, *bank_, svm_ ? &*svm_ : nullptr, jnd, synth, audio);
+    maker_ = std::make_unique<PairMaker>(speech_, *bank_, svm_ ? &*svm_ : nullptr, jnd,
+                                         config_.Get<DegradationRangesConfig>("degrade"), synth, audio);
   }
   return *maker_;
 }
@@ -164,7 +166,7 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
   base.sample_format = synth.sample_format;
   base.store_components = synth.store_components;
   base.seed = synth.seed;
-  base.config_text = config.CacheKeyText({"jnd", "synth", "audio"});
+  base.config_text = config.CacheKeyText({"jnd", "degrade", "synth", "audio"});
   ShardSet shards(out_dir, plan, base);
   // Every job indexes the same corpus, so each would write the same list:
   // the first writes it, the manifest's writer rewrites it with the noise

@@ -73,6 +73,12 @@ JndPair MakePair(int i) {
   pair.snr_b_db = pair.snr_a_db - 3.0 - 0.01 * i;
   pair.jnd_probability = 0.5 + i / 97.0;
   pair.draws = 1 + i;
+  if (i % 2) {
+    pair.dimension = "codec_mode";
+    pair.chain = "noise>amr_wb>packet_loss";
+    pair.steps_a = R"([{"degradation":"amr_wb","strength":12.65,"realised":{"bitrate_kbps":12.65}}])";
+    pair.steps_b = R"([{"degradation":"amr_wb","strength":14.25,"realised":{"bitrate_kbps":14.25}}])";
+  }
   pair.clean = SpeechSegment(6400 * i);
   std::vector<float> babble = SpeechSegment(6400 * i + 150000);
   pair.noise_a.resize(kSegment);
@@ -113,6 +119,10 @@ void ExpectSameMetadata(const JndPair& read, const JndPair& written) {
   EXPECT_EQ(read.segment, written.segment);
   EXPECT_EQ(read.item_index, written.item_index);
   EXPECT_EQ(read.noise_id, written.noise_id);
+  EXPECT_EQ(read.dimension, written.dimension);
+  EXPECT_EQ(read.chain, written.chain);
+  EXPECT_EQ(read.steps_a, written.steps_a);
+  EXPECT_EQ(read.steps_b, written.steps_b);
   EXPECT_EQ(read.noise_offset, written.noise_offset);
   EXPECT_EQ(read.snr_a_db, written.snr_a_db);
   EXPECT_EQ(read.snr_b_db, written.snr_b_db);
@@ -438,9 +448,31 @@ TEST(ShardReaderTest, RejectsOtherSchemaVersion) {
   testing::TempDir dir;
   const std::string path = dir / "future.h5";
   WriteShard(path, MakeInfo(ShardSampleFormat::kInt16, false), 1);
-  SetSchemaVersion(path, 2);
+  SetSchemaVersion(path, 3);
   const std::string message = ErrorOf([&] { ShardReader reader(path); });
-  EXPECT_TRUE(Contains(message, path + ": shard schema version 2, this build reads 1")) << message;
+  EXPECT_TRUE(Contains(message, path + ": shard schema version 3, this build reads 1 to 2")) << message;
+}
+
+// A version 1 shard, as the previous writer made it: no chain columns.
+TEST(ShardReaderTest, ReadsVersionOneShardsAsNoiseOnlyPairs) {
+  testing::TempDir dir;
+  const std::string path = dir / "v1.h5";
+  WriteShard(path, MakeInfo(ShardSampleFormat::kInt16, false), 3);
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  for (const char* name : {"dimension", "chain", "steps_a", "steps_b"}) EXPECT_GE(H5Ldelete(file, name, H5P_DEFAULT), 0);
+  EXPECT_GE(H5Fclose(file), 0);
+  SetSchemaVersion(path, 1);
+  const ShardReader reader(path);
+  EXPECT_EQ(reader.info().schema_version, 1);
+  ASSERT_EQ(reader.pairs(), 3);
+  for (int64_t i = 0; i < 3; ++i) {
+    const JndPair pair = reader.Read(i);
+    EXPECT_EQ(pair.utterance_id, MakePair(static_cast<int>(i)).utterance_id);
+    EXPECT_EQ(pair.dimension, "snr");
+    EXPECT_EQ(pair.chain, "noise");
+    EXPECT_EQ(pair.steps_a, "[]");
+  }
 }
 
 TEST(ShardReaderTest, RejectsMissingAndForeignFiles) {
@@ -549,6 +581,9 @@ TEST(ShardIoTest, H5pyReadsPairZero) {
     EXPECT_EQ(snr_a, written.snr_a_db) << output;
     lines >> key >> snr_b >> unit;
     EXPECT_EQ(snr_b, written.snr_b_db) << output;
+    std::string chain_key, chain;
+    lines >> key >> value >> chain_key >> chain;
+    EXPECT_EQ(key + " " + value + " " + chain_key + " " + chain, "dimension snr chain noise") << output;
     for (const std::vector<float>* mixture : {&written.a, &written.b}) {
       size_t samples = 0;
       lines >> key >> samples >> unit;

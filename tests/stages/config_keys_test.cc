@@ -4,6 +4,7 @@
 // and every key is in the saved config.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <regex>
 #include <set>
 
@@ -40,9 +41,14 @@ std::vector<std::string> Candidates(const Config& config, const std::string& key
   if (std::regex_search(help, choices, std::regex("one of ([^;)]*)")))
     for (const std::string& choice : SplitList(choices[1], ',')) candidates.push_back(choice);
   for (const char* value : {"true", "false", "2", "3", "1", "0.5", "0.25", "-4", "17", "9000", "cuda:1", "CAF", "2,2", "train", "high",
-                            "x"})
+                            "x", "noise:2", "snr:2", "cutoff:0.5"})
     candidates.push_back(value);
   candidates.push_back(current + "1");
+  // A number just inside a range's bounds ([degrade] ranges sit on them).
+  char* end = nullptr;
+  const double number = std::strtod(current.c_str(), &end);
+  if (!current.empty() && *end == '\0')
+    for (const double factor : {0.99, 1.01}) candidates.push_back(FormatDouble(number * factor));
   return candidates;
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "augment/audio_io.h"
+#include "augment/degradations/band_limit.h"
 #include "augment/mix.h"
 #include "augment/resampler.h"
 #include "pipeline/corpus/corpus_index.h"
@@ -141,6 +142,102 @@ TEST_F(SynthTest, SameBytesForAnyThreadCountJobSplitAndNoiseBudget) {
   // Noise read from disk per pair instead of cached: the same samples.
   Synthesize(dir_ / "streamed", {"synth.noise_cache_mb=0"});
   EXPECT_EQ(Files(dir_ / "streamed"), reference);
+}
+
+// Pairs on chains: noise alone or noise, a lowpass and clipping, differing
+// in SNR, in cut-off or in clipping level.
+const std::vector<std::string> kChainSettings = {
+    "jnd.chains=noise:1, noise>lowpass>clipping:2", "jnd.dimensions=snr:1, cutoff:1, clip_threshold:1",
+    "degrade.lowpass_min=2000", "degrade.lowpass_max=6000", "degrade.clipping_min=0.2"};
+
+TEST_F(SynthTest, ChainPairsDifferInTheirOneDimensionAndRecordEveryStep) {
+  const nlohmann::json summary = Synthesize(dir_ / "out", kChainSettings);
+  std::map<std::string, int> pairs_by_dimension;
+  for (int index = 0; index < summary["shard_count"].get<int>(); ++index) {
+    const ShardReader reader(dir_ / ("out/" + ShardFileName(index, summary["shard_count"].get<int>())));
+    EXPECT_EQ(reader.info().schema_version, 2);
+    for (int64_t i = 0; i < reader.pairs(); ++i) {
+      const JndPair pair = reader.Read(i);
+      SCOPED_TRACE(pair.utterance_id + " " + pair.dimension + " " + pair.steps_a + " / " + pair.steps_b);
+      ++pairs_by_dimension[pair.dimension];
+      const nlohmann::json a = nlohmann::json::parse(pair.steps_a), b = nlohmann::json::parse(pair.steps_b);
+      // Both mixtures at the level rule's level after the chain, too.
+      EXPECT_NEAR(RmsDbfs(pair.a), RmsDbfs(pair.b), 0.05);
+      if (pair.chain == "noise") {
+        EXPECT_EQ(a, nlohmann::json::array());
+        EXPECT_EQ(pair.dimension, "snr");
+        continue;
+      }
+      ASSERT_EQ(pair.chain, "noise>lowpass>clipping");
+      ASSERT_EQ(a.size(), 2u);
+      ASSERT_EQ(b.size(), 2u);
+      EXPECT_EQ(a[0]["degradation"], "lowpass");
+      EXPECT_EQ(a[1]["degradation"], "clipping");
+      EXPECT_GT(a[1]["realised"]["clipped_fraction"].get<double>(), 0.0);
+      const double cutoff_a = a[0]["strength"], cutoff_b = b[0]["strength"];
+      const double clip_a = a[1]["strength"], clip_b = b[1]["strength"];
+      EXPECT_GE(cutoff_a, 2000.0);
+      EXPECT_LE(cutoff_a, 6000.0);
+      if (pair.dimension == "snr") {
+        // The same steps; what they realise (the clipped fraction) follows
+        // each mixture.
+        EXPECT_EQ(cutoff_a, cutoff_b);
+        EXPECT_EQ(clip_a, clip_b);
+        EXPECT_GT(std::abs(pair.snr_a_db - pair.snr_b_db), 0.0);
+      } else {
+        // The same SNR, the same noise; one step moved by at most its Δ.
+        EXPECT_NEAR(pair.snr_a_db, pair.snr_b_db, 1e-9);
+        if (pair.dimension == "cutoff") {
+          const double bark = std::abs(HzToBark(cutoff_b) - HzToBark(cutoff_a));
+          EXPECT_GT(bark, 0.0);
+          EXPECT_LE(bark, 1.0 + 1e-9);
+          EXPECT_EQ(clip_a, clip_b);
+        } else {
+          ASSERT_EQ(pair.dimension, "clip_threshold");
+          const double db = std::abs(20.0 * std::log10(clip_b / clip_a));
+          EXPECT_GT(db, 0.0);
+          EXPECT_LE(db, 2.0 + 1e-9);
+          EXPECT_EQ(cutoff_a, cutoff_b);
+        }
+        EXPECT_EQ(pair.jnd_probability, 1.0) << "the SNR model does not judge other dimensions";
+      }
+    }
+  }
+  for (const char* dimension : {"snr", "cutoff", "clip_threshold"}) {
+    EXPECT_GT(pairs_by_dimension[dimension], 3) << dimension;
+    const nlohmann::json& counted = summary["totals"]["by_dimension"][dimension];
+    EXPECT_EQ(counted["accepted"].get<int>(), pairs_by_dimension[dimension]) << dimension;
+    if (std::string(dimension) != "snr") {
+      EXPECT_EQ(counted["unjudged"], counted["accepted"]) << dimension;
+    }
+  }
+  // The same bytes for another thread count and job split.
+  Synthesize(dir_ / "one", [] {
+    std::vector<std::string> settings = kChainSettings;
+    settings.push_back("synth.threads=1");
+    return settings;
+  }());
+  EXPECT_EQ(Files(dir_ / "one"), Files(dir_ / "out"));
+  for (int job = 0; job < 2; ++job) Synthesize(dir_ / "two", kChainSettings, SynthJob{job, 2});
+  EXPECT_EQ(Files(dir_ / "two"), Files(dir_ / "out"));
+}
+
+TEST_F(SynthTest, BadChainsAndRangesAreRefusedNamingTheKey) {
+  const auto refused = [&](const std::vector<std::string>& settings, const std::string& expected) {
+    try {
+      MakeConfig(settings);
+      ADD_FAILURE() << "accepted: " << settings.front();
+    } catch (const UsageError& error) {
+      EXPECT_NE(std::string(error.what()).find(expected), std::string::npos) << error.what();
+    }
+  };
+  refused({"jnd.chains=noise>vinyl"}, "jnd.chains: chain 'noise>vinyl' names unknown degradation 'vinyl'");
+  refused({"jnd.chains=lowpass>noise"}, "jnd.chains: chain 'lowpass>noise' must start with noise");
+  refused({"jnd.dimensions=snr, cutoff"}, "jnd.dimensions: no chain in jnd.chains has a step that varies 'cutoff'");
+  refused({"jnd.dimensions=warmth"}, "jnd.dimensions: unknown JND dimension 'warmth'");
+  refused({"jnd.chains=noise>lowpass", "jnd.deltas=snr:2"}, "jnd.deltas: the SNR's Δ is set by jnd.delta_min_db");
+  refused({"degrade.clipping_min=2"}, "degrade.clipping_min");
+  refused({"degrade.lowpass_min=5000", "degrade.lowpass_max=4000"}, "the minimum is above the maximum");
 }
 
 TEST_F(SynthTest, ARerunSkipsCompleteShardsAndRedoesDamagedOnes) {

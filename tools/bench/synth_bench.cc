@@ -9,7 +9,10 @@
 //   - the same ratio on a 48 kHz copy of the corpus (each file resampled
 //     and written as 48 kHz FLAC, so synthesis resamples every file);
 //   - the wall-clock speed-up from 1 to 2 threads;
-//   - peak RSS of a whole synthesis process for 1× and 4× the corpus.
+//   - peak RSS of a whole synthesis process for 1× and 4× the corpus;
+//   - synthesis with degradation chains (kChainSettings: NISQA-like chains
+//     of codecs, packet loss, rooms and band limits), on 4 copies of the
+//     demo's speech, against the same decode-only rate.
 // The ratios, the speed-up and the RSS ratio are printed with their goals.
 // Usage: synth_bench [--minutes M]   (default 40)
 #include <sys/resource.h>
@@ -51,6 +54,12 @@ struct Corpus {
   std::vector<ManifestItem> speech, noise;
   double speech_seconds = 0.0;
 };
+
+// Chains and dimensions with the weights of configs/degradations.ini.
+const std::vector<std::string> kChainSettings = {
+    "jnd.chains=noise:0.4, noise>amr_wb>packet_loss:0.2, noise>opus:0.1, noise>amr_nb:0.1, noise>reverb:0.1, "
+    "noise>lowpass:0.1",
+    "jnd.dimensions=snr:0.5, codec_mode:0.2, loss_rate:0.1, c50:0.1, cutoff:0.1"};
 
 // The demo corpus with its speech repeated `copies` times under new ids
 // (so every copy gets its own random draws).
@@ -205,6 +214,12 @@ int main(int argc, char** argv) {
               active_rate / synth_rate);
   std::printf("48 kHz copy:   %8.1f audio-seconds per CPU-second decode-only, %.1f pair-seconds synth\n",
               decode48_rate, synth48_rate);
+  const Corpus small = LoadCorpus(root, 4);
+  start = CpuSeconds();
+  const nlohmann::json chained = Synthesize(small, (work / "chains").string(), 1, kChainSettings);
+  const double chain_rate = chained["made"]["pairs"].get<double>() * segment_seconds / (CpuSeconds() - start);
+  std::printf("with chains:   %8.1f pair-seconds per CPU-second (%.2fx decode-only, %.2f of noise-only pairs)\n",
+              chain_rate, chain_rate / decode_rate, chain_rate / synth_rate);
   std::printf("goals:\n");
   PrintGoal("synthesis / decode-only, demo corpus", synth_rate / decode_rate, "", 0.6);
   PrintGoal("synthesis / decode-only, 48 kHz corpus", synth48_rate / decode48_rate, "", 0.6);
