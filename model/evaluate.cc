@@ -9,7 +9,7 @@
 #include "model/mos_predictor.h"
 #include "pipeline/base/csv.h"
 #include "pipeline/base/logging.h"
-#include "model/mos_metrics.h"
+#include "pipeline/reports/mos_metrics.h"
 #include "pipeline/reports/plot.h"
 #include "pipeline/base/progress.h"
 #include "pipeline/base/text_files.h"

@@ -19,7 +19,7 @@
 #include "model/training_session.h"
 #include "pipeline/synthesis/audio_config.h"
 #include "pipeline/base/logging.h"
-#include "model/mos_metrics.h"
+#include "pipeline/reports/mos_metrics.h"
 #include "pipeline/reports/plot.h"
 #include "pipeline/reports/smoothing.h"
 #include "pipeline/base/progress.h"

@@ -18,6 +18,7 @@
 #include "pipeline/run/run_index.h"
 #include "pipeline/base/text_files.h"
 #include "stages/builtin_stages.h"
+#include "stages/sweep_comparisons.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
@@ -58,12 +59,7 @@ std::string Cell(double value, int digits = 3) {
   return out.str();
 }
 
-// One point's row: settings, status and what its stages measured.
-struct PointResult {
-  std::string status = "pending";
-  std::string error;
-  std::map<std::string, double> values;  // column → number
-};
+using PointResult = SweepPointResult;
 
 constexpr const char* kMetrics[] = {"rmse", "mae", "pcc", "srcc", "rmse_map"};
 
@@ -84,6 +80,7 @@ PointResult ReadPointResult(const SweepOptions& options, const SweepPoint& point
     }
     if (stage == "pretrain" && summary.contains("last_logged_loss"))
       result.values["pretrain_loss"] = summary["last_logged_loss"].get<double>();
+    if (stage == "evaluate") result.evaluate_dir = folder.get<std::string>();
     if (stage == "evaluate" && summary.contains("mean")) {
       for (const char* metric : kMetrics) result.values[std::string("mean_") + metric] = summary["mean"].value(metric, NAN);
       for (const auto& [db, metrics] : summary["datasets"].items()) {
@@ -94,15 +91,6 @@ PointResult ReadPointResult(const SweepOptions& options, const SweepPoint& point
   }
   result.values["seconds"] = seconds;
   return result;
-}
-
-// An axis of seeds ("synth.seed", "pretrain.seed", ...) holds replicates, not
-// settings: the points that differ only in it are pooled into one plotted
-// point, their mean with an error bar of ± one standard deviation.
-bool IsSeedAxis(const SweepAxis& axis) {
-  for (const std::string& key : axis.keys)
-    if (key.substr(key.find('.') + 1) != "seed") return false;
-  return true;
 }
 
 // A range axis: two keys "SECTION.NAME_minUNIT:SECTION.NAME_maxUNIT", such as
@@ -243,10 +231,23 @@ void WritePlots(const SweepOptions& options, const SweepPlan& plan, const std::v
 }  // namespace
 
 std::vector<SweepAxis> SweepAxes(const std::string& config_path, const std::vector<std::string>& overrides,
-                                 const std::vector<std::string>& grid) {
+                                 std::vector<std::string> grid, int seeds) {
   Config config;
   AddConfigSections(config);
   config.Load(config_path, overrides);
+  if (seeds > 0) {
+    // Every seed the graph reads moves together: seed k for synthesis,
+    // pretraining and fine-tuning alike.
+    std::string keys, values;
+    for (const char* key : {"synth.seed", "pretrain.seed", "finetune.seed"})
+      if (config.HasKey(key)) keys += (keys.empty() ? "" : ":") + std::string(key);
+    for (int seed = 1; seed <= seeds; ++seed) {
+      std::string value;
+      for (size_t k = 0; k < SplitList(keys, ':').size(); ++k) value += (k ? ":" : "") + std::to_string(seed);
+      values += (seed > 1 ? "," : "") + value;
+    }
+    grid.push_back(keys + "=" + values);
+  }
   std::vector<SweepAxis> axes;
   for (const auto& [keys, settings] : config.SweepEntries()) axes.push_back(ParseSweepAxis(keys, settings));
   for (const std::string& text : grid) {
@@ -440,6 +441,10 @@ std::string CollectSweep(const SweepOptions& options, const SweepPlan& plan) {
     md << " " << Cell(value("seconds"), 1) << " |\n";
   }
   WriteCsvFile((fs::path(options.sweep_dir) / "sweep.csv").string(), rows);
+  // Points of a seed axis are replicates: the plots pool them (mean ± one
+  // standard deviation) and the settings table gives their confidence
+  // intervals.
+  md << CompareSettings(options.axes, plan.points, results, dbs, options.sweep_dir);
   WriteFileAtomically((fs::path(options.sweep_dir) / "sweep.md").string(), md.str());
   WritePlots(options, plan, results);
   return md.str();

@@ -48,9 +48,11 @@ struct SweepPlan {
 };
 
 // The config's [sweep] axes (after Load), then --grid axes replacing the
-// config's for the same keys.
+// config's for the same keys, then with seeds > 0 an axis of seeds 1..seeds
+// for every seed key the config has (synth.seed, pretrain.seed,
+// finetune.seed together).
 std::vector<SweepAxis> SweepAxes(const std::string& config_path, const std::vector<std::string>& overrides,
-                                 const std::vector<std::string>& grid);
+                                 std::vector<std::string> grid, int seeds = 0);
 
 SweepPlan PlanSweep(const SweepOptions& options);
 // A table: per point, its settings and each stage as "cached", "runs", or
@@ -65,7 +67,8 @@ int RunSweepPoints(const SweepOptions& options, const SweepPlan& plan, std::opti
                    bool shared_only);
 
 // sweep.csv, sweep.md and sweep-<metric>-vs-<key>.png/.svg in the sweep's folder from
-// the points' results; returns the Markdown table.
+// the points' results, with sweep_comparisons.h's settings and paired
+// tables (sweep-settings.csv, sweep-paired.csv); returns the Markdown.
 std::string CollectSweep(const SweepOptions& options, const SweepPlan& plan);
 
 }  // namespace jsqa

@@ -156,6 +156,26 @@ TEST(SweepCli, TwoSweepsInOneRunFolderKeepTheirOwnResultsAndTheRunsLinks) {
 
 // The cluster scripts carry the user's sbatch arguments (our defaults only
 // for what they leave out) and a GPU request when the config trains on CUDA.
+// --seeds N: every point with seeds 1..N, every seed key of the config
+// moving together.
+TEST(SweepCli, SeedsReplicateEveryPoint) {
+  testing::TempDir dir;
+  std::string output;
+  const std::string config = testing::WriteDemoConfig(dir.path(), "run.ini", "[graph]\nprepare =\nsynth = prepare\n");
+  const std::string sweep = JsqaExecutable() + " sweep " + config + " --run-dir " + (dir / "run");
+  ASSERT_EQ(RunCommand(sweep + " --grid jnd.delta_max_db=1,2 --seeds 3 --plan", &output), 0) << output;
+  EXPECT_NE(output.find("6 points"), std::string::npos) << output;
+#ifdef JSQA_WITH_TORCH
+  for (const char* seed : {"=1:1:1", "=2:2:2", "=3:3:3"}) EXPECT_NE(output.find(seed), std::string::npos) << output;
+  EXPECT_NE(output.find("synth.seed:pretrain.seed:finetune.seed"), std::string::npos) << output;
+#else  // no training sections: the synthesis seed alone
+  for (const char* seed : {"synth.seed=1", "synth.seed=2", "synth.seed=3"})
+    EXPECT_NE(output.find(seed), std::string::npos) << output;
+#endif
+  EXPECT_EQ(RunCommand(sweep + " --grid jnd.delta_max_db=1,2 --seeds 1 --plan", &output), 2) << output;
+  EXPECT_NE(output.find("--seeds 1: allowed: 0 (none) or 2 and more"), std::string::npos) << output;
+}
+
 TEST(SweepCli, SlurmScriptsCarryTheSbatchArgumentsAndAGpuForCuda) {
   testing::TempDir dir;
   std::string output;

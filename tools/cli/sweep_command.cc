@@ -119,6 +119,9 @@ int SweepCommandMain(const std::vector<std::string>& args) {
        "an axis: KEY=V1,V2,... or KEY1:KEY2=A1:B1,A2:B2 for keys that change together (repeatable; adds to or "
        "replaces the config's [sweep])")
       ("set", po::value<std::vector<std::string>>()->composing(), "override a config key for every point")
+      ("seeds", po::value<int>()->default_value(0),
+       "run every point with seeds 1..N (synth, pretrain and finetune seeds together); sweep.md then gives each "
+       "setting's mean ± 95 % confidence interval")
       ("run-dir", po::value<std::string>()->default_value(""), "folder of the sweep (default: runs/<config name>-sweep)")
       ("plan", po::bool_switch(), "print what each point would run or reuse, run nothing")
       ("point", po::value<int>(), "run only this point (what each cluster array task does)")
@@ -143,7 +146,9 @@ int SweepCommandMain(const std::vector<std::string>& args) {
   SweepOptions options;
   options.config_path = values["config"].as<std::string>();
   options.overrides = list("set");
-  options.axes = SweepAxes(options.config_path, options.overrides, list("grid"));
+  const int seeds = values["seeds"].as<int>();
+  if (seeds < 0 || seeds == 1) throw UsageError("--seeds " + std::to_string(seeds) + ": allowed: 0 (none) or 2 and more");
+  options.axes = SweepAxes(options.config_path, options.overrides, list("grid"), seeds);
   options.run_dir = values["run-dir"].as<std::string>();
   if (options.run_dir.empty())
     options.run_dir = (fs::path("runs") / (fs::path(options.config_path).stem().string() + "-sweep")).string();

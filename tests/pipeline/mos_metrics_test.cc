@@ -1,4 +1,4 @@
-#include "model/mos_metrics.h"
+#include "pipeline/reports/mos_metrics.h"
 
 #include <gtest/gtest.h>
 
