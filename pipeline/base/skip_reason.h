@@ -35,6 +35,7 @@ enum class SkipReason {
   kGainTooLarge,    // "gain_too_large": the level rule would amplify the speech by more than jnd.max_gain_db
   kDropouts,        // "dropouts": a noise recording mostly made of digital dropouts (runs of exact zeros)
   kClipped,         // "clipped": speech clipped at the source, skipped with jnd.skip_clipped_speech
+  kOverDataCap,     // "over_data_cap": speech left out to keep under synth.max_speech_hours
   kOther,           // "other": any other error while reading the item
 };
 
@@ -61,6 +62,7 @@ inline const char* SkipReasonCode(SkipReason reason) {
     case SkipReason::kGainTooLarge: return "gain_too_large";
     case SkipReason::kDropouts: return "dropouts";
     case SkipReason::kClipped: return "clipped";
+    case SkipReason::kOverDataCap: return "over_data_cap";
     case SkipReason::kOther: return "other";
   }
   return "other";

@@ -3,6 +3,8 @@
 // An axis is "KEY=V1,V2,..." (one key), or "KEY1:KEY2=A1:B1,A2:B2,..." for
 // keys that change together, such as a JND Δ range:
 //   jnd.delta_min_db:jnd.delta_max_db = 0:1, 0:3, 0:6, 3:6
+// A value holding ',' or ':' is written in double quotes:
+//   jnd.chains = noise, "noise:0.5, noise>amr_wb>packet_loss:0.5"
 // Combinations are the cartesian product, the first axis changing slowest.
 #pragma once
 
@@ -16,7 +18,7 @@ struct SweepAxis {
   std::vector<std::vector<std::string>> values;  // per setting, one value per key
 
   std::string Label() const;                      // the keys joined by ':'
-  std::string ValueLabel(size_t setting) const;   // the setting's values joined by ':'
+  std::string ValueLabel(size_t setting) const;   // the setting's values joined by ':', quoted as written
 };
 
 // Throws UsageError naming text for a missing '=', an empty key or value

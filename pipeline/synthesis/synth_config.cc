@@ -24,6 +24,10 @@ void SynthConfig::Declare(KeyDeclarations& keys) {
            "keep decoded noise in memory up to this many MiB, else read it from disk per pair")
       .AtLeast(0)
       .Execution();
+  keys.Key("max_speech_hours", max_speech_hours,
+           "make pairs from at most this many hours of speech (utterances in a fixed order by a hash of their ids, "
+           "so larger caps hold smaller ones; the rest skipped as over_data_cap); 0: all")
+      .AtLeast(0);
 }
 
 int64_t SynthConfig::SegmentSamples(int sample_rate) const {

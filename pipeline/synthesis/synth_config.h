@@ -25,6 +25,11 @@ struct SynthConfig : ConfigSection {
   // Noise recordings are decoded once and kept in memory when they fit this
   // budget (MiB, float32 at the output rate); otherwise read from disk per pair.
   int noise_cache_mb = 4096;
+  // The amount of speech pairs are made from, for learning curves: at most
+  // this many hours, utterances taken in a fixed pseudo-random order (by a
+  // hash of their ids) so that a larger cap keeps every utterance a smaller
+  // one took. 0: all of it.
+  double max_speech_hours = 0.0;
 
   void Declare(KeyDeclarations& keys) override;
 

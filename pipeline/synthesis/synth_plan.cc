@@ -3,13 +3,44 @@
 #include <algorithm>
 
 #include "pipeline/base/error.h"
+#include "augment/counter_rng.h"
 #include "augment/resampler.h"
 
 namespace jsqa {
 
+namespace {
+
+// Which utterances fit under synth.max_speech_hours: taken in the order of
+// a hash of their ids until the next would pass the cap. A cap of 0 takes all.
+std::vector<bool> UnderDataCap(const std::vector<ManifestItem>& speech, double max_hours) {
+  std::vector<bool> taken(speech.size(), max_hours <= 0.0);
+  if (max_hours <= 0.0) return taken;
+  std::vector<size_t> order(speech.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const uint64_t hash_a = StableHash64(speech[a].item.id), hash_b = StableHash64(speech[b].item.id);
+    return hash_a != hash_b ? hash_a < hash_b : speech[a].item.id < speech[b].item.id;
+  });
+  double seconds = 0.0;
+  for (const size_t i : order) {
+    if (seconds + speech[i].DurationSeconds() > max_hours * 3600.0) break;
+    seconds += speech[i].DurationSeconds();
+    taken[i] = true;
+  }
+  return taken;
+}
+
+}  // namespace
+
 SynthPlan::SynthPlan(const std::vector<ManifestItem>& speech, int sample_rate, const SynthConfig& config)
     : segment_samples_(config.SegmentSamples(sample_rate)) {
+  const std::vector<bool> taken = UnderDataCap(speech, config.max_speech_hours);
   for (size_t i = 0; i < speech.size(); ++i) {
+    if (!taken[i]) {
+      skipped_.push_back({speech[i].item.path, SkipReason::kOverDataCap,
+                          "beyond synth.max_speech_hours = " + FormatDouble(config.max_speech_hours)});
+      continue;
+    }
     const int64_t length = ResampledLength(speech[i].frames, speech[i].sample_rate, sample_rate);
     int64_t segments = length / segment_samples_;
     const int64_t tail = length % segment_samples_;

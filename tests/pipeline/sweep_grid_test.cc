@@ -19,6 +19,20 @@ TEST(SweepGrid, LinkedKeysChangeTogetherAndTheFirstAxisIsSlowest) {
   EXPECT_EQ(points[3].Name(), "point-003");
 }
 
+// A value holding the separators is quoted; its label quotes it again, so
+// a label read back gives the same axis (what a cluster sweep's scripts do).
+TEST(SweepGrid, QuotedValuesHoldCommasAndColons) {
+  const SweepAxis axis =
+      ParseSweepAxis("jnd.chains:jnd.dimensions", R"(noise:snr, "noise:1, noise>opus:1":"snr:1, codec_mode:1")");
+  ASSERT_EQ(axis.values.size(), 2u);
+  EXPECT_EQ(axis.values[0], (std::vector<std::string>{"noise", "snr"}));
+  EXPECT_EQ(axis.values[1], (std::vector<std::string>{"noise:1, noise>opus:1", "snr:1, codec_mode:1"}));
+  EXPECT_EQ(axis.ValueLabel(1), R"("noise:1, noise>opus:1":"snr:1, codec_mode:1")");
+  const SweepAxis again = ParseSweepAxis(axis.Label() + "=" + axis.ValueLabel(0) + "," + axis.ValueLabel(1));
+  EXPECT_EQ(again.values, axis.values);
+  EXPECT_THROW(ParseSweepAxis(R"(jnd.chains="noise:1)"), UsageError);  // not closed
+}
+
 TEST(SweepGrid, MalformedAxesNameThemselves) {
   EXPECT_THROW(ParseSweepAxis("jnd.delta_min_db"), UsageError);  // no '='
   EXPECT_THROW(ParseSweepAxis("delta=1,2"), UsageError);         // not section.key

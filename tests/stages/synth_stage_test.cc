@@ -15,6 +15,7 @@
 #include <future>
 #include <map>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -31,6 +32,7 @@
 #include "pipeline/shards/shard_io.h"
 #include "pipeline/synthesis/audio_config.h"
 #include "pipeline/synthesis/synth_config.h"
+#include "pipeline/synthesis/synth_plan.h"
 #include "pipeline/synthesis/synthesis.h"
 #include "stages/builtin_stages.h"
 #include "tests/test_support.h"
@@ -238,6 +240,46 @@ TEST_F(SynthTest, BadChainsAndRangesAreRefusedNamingTheKey) {
   refused({"jnd.chains=noise>lowpass", "jnd.deltas=snr:2"}, "jnd.deltas: the SNR's Δ is set by jnd.delta_min_db");
   refused({"degrade.clipping_min=2"}, "degrade.clipping_min");
   refused({"degrade.lowpass_min=5000", "degrade.lowpass_max=4000"}, "the minimum is above the maximum");
+}
+
+// synth.max_speech_hours: a learning curve's amounts of data. A larger cap
+// keeps every utterance a smaller one took; the rest are accounted for.
+TEST_F(SynthTest, ASpeechCapTakesNestedSubsetsAndListsTheRest) {
+  double total_seconds = 0.0;
+  for (const ManifestItem& item : *speech_) total_seconds += item.DurationSeconds();
+  std::vector<std::set<std::string>> taken;
+  int64_t smallest_items = 0;
+  for (const double fraction : {0.3, 0.6, 1.0}) {
+    SynthConfig config;
+    config.segment_seconds = 1;
+    config.max_speech_hours = fraction * total_seconds / 3600.0;
+    const SynthPlan plan(*speech_, 16000, config);
+    if (taken.empty()) smallest_items = plan.items();
+    std::set<std::string> skipped;
+    for (const SkippedEntry& entry : plan.skipped()) {
+      EXPECT_EQ(entry.code, SkipReason::kOverDataCap) << entry.where;
+      skipped.insert(entry.where);
+    }
+    std::set<std::string> used;
+    double used_seconds = 0.0;
+    for (const ManifestItem& item : *speech_)
+      if (!skipped.count(item.item.path)) {
+        used.insert(item.item.path);
+        used_seconds += item.DurationSeconds();
+      }
+    EXPECT_LE(used_seconds, fraction * total_seconds + 1e-6);
+    EXPECT_GT(used_seconds, fraction * total_seconds - 20.0) << "within one utterance of the cap";
+    for (const std::string& path : taken.empty() ? std::set<std::string>{} : taken.back()) {
+      EXPECT_TRUE(used.count(path)) << path << " left a larger cap";
+    }
+    taken.push_back(used);
+  }
+  EXPECT_EQ(taken.back().size(), speech_->size());
+  EXPECT_LT(taken.front().size(), speech_->size());
+
+  const nlohmann::json summary = Synthesize(dir_ / "capped", {"synth.max_speech_hours=" + FormatDouble(0.3 * total_seconds / 3600.0)});
+  EXPECT_EQ(summary["totals"]["segments"].get<int64_t>(), smallest_items);
+  EXPECT_NE(testing::ReadBytes(dir_ / "capped/skipped.tsv").find("over_data_cap"), std::string::npos);
 }
 
 TEST_F(SynthTest, ARerunSkipsCompleteShardsAndRedoesDamagedOnes) {

@@ -176,6 +176,23 @@ TEST(SweepCli, SeedsReplicateEveryPoint) {
   EXPECT_NE(output.find("--seeds 1: allowed: 0 (none) or 2 and more"), std::string::npos) << output;
 }
 
+#ifdef JSQA_WITH_TORCH
+// Every shipped sweep plans: its axes parse (quoted chains included), every
+// point's config is accepted and its stages have keys.
+TEST(SweepCli, EveryShippedSweepConfigPlans) {
+  testing::TempDir dir;
+  for (const char* name : {"ablation-degradations", "ablation-data-scale", "ablation-snr", "ablation-projection",
+                           "scratch-vs-pretrained", "demo-sweep"}) {
+    std::string output;
+    const std::string command = "cd " + testing::SourceDir() + " && JSQA_DATA=" + (dir / "data") + " " +
+                                JsqaExecutable() + " sweep configs/" + name + ".ini --run-dir " + (dir / name) +
+                                " --plan 2>&1";
+    ASSERT_EQ(RunCommand(command, &output), 0) << name << ": " << output;
+    EXPECT_EQ(output.find("fails:"), std::string::npos) << name << ": " << output;
+  }
+}
+#endif
+
 TEST(SweepCli, SlurmScriptsCarryTheSbatchArgumentsAndAGpuForCuda) {
   testing::TempDir dir;
   std::string output;
