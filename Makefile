@@ -40,7 +40,7 @@ test: build
 # build about twice as fast as gcc. tests/fuzz/README.md has the details.
 ASAN_BUILD ?= build-asan
 SANITIZE_CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJSQA_WITH_TORCH=OFF -DJSQA_SANITIZE=ON
-SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:exitcode=86:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1 \
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:exitcode=86:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1:suppressions=$(CURDIR)/tests/fuzz/asan.supp \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp:print_suppressions=0
 
