@@ -213,6 +213,12 @@ TEST_F(SynthTest, ChainPairsDifferInTheirOneDimensionAndRecordEveryStep) {
       EXPECT_EQ(counted["unjudged"], counted["accepted"]) << dimension;
     }
   }
+  // The report gives them per dimension and per chain.
+  const std::string report = testing::ReadBytes(dir_ / "out/report.md");
+  EXPECT_NE(report.find("## JND dimensions and chains"), std::string::npos) << report;
+  EXPECT_NE(report.find("| cutoff | " + std::to_string(pairs_by_dimension["cutoff"]) + " |"), std::string::npos)
+      << report;
+  EXPECT_NE(report.find("| `noise>lowpass>clipping` |"), std::string::npos) << report;
   // The same bytes for another thread count and job split.
   Synthesize(dir_ / "one", [] {
     std::vector<std::string> settings = kChainSettings;
