@@ -343,7 +343,7 @@ TEST_P(CodecTest, RejectsAStrengthOutsideItsDomainNamingTheCodec) {
   const Degradation& codec = BuiltinDegradations().Get(GetParam().name);
   std::vector<double> outside = {codec.strength().min - 1.0, codec.strength().max + 1.0, std::nan("")};
   // Between two modes.
-  if (GetParam().levels.size() > 1)
+  if (!codec.strength().levels.empty() && GetParam().levels.size() > 1)
     outside.push_back((GetParam().levels[0].strength + GetParam().levels[1].strength) / 2);
   for (const double strength : outside) {
     CounterRng rng(1, 2);
