@@ -24,6 +24,7 @@ demo: configure
 	@test -d $(DEMO_CORPUS) || $(BUILD)/jsqa-pipeline demo-corpus $(DEMO_CORPUS)
 	$(BUILD)/jsqa-pipeline run configs/demo.ini --run-dir runs/demo
 	$(BUILD)/jsqa-pipeline sweep configs/demo-sweep.ini --run-dir runs/demo --log-level warn
+	$(BUILD)/jsqa-pipeline sweep configs/demo-degradation-sweep.ini --run-dir runs/demo --log-level warn
 	@echo "sweep tables and plots: runs/demo/sweeps/*/"
 
 # The main tests, then the same non-torch code and tests under the

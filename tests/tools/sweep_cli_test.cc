@@ -182,7 +182,7 @@ TEST(SweepCli, SeedsReplicateEveryPoint) {
 TEST(SweepCli, EveryShippedSweepConfigPlans) {
   testing::TempDir dir;
   for (const char* name : {"ablation-degradations", "ablation-data-scale", "ablation-snr", "ablation-projection",
-                           "scratch-vs-pretrained", "demo-sweep"}) {
+                           "scratch-vs-pretrained", "demo-sweep", "demo-degradation-sweep"}) {
     std::string output;
     const std::string command = "cd " + testing::SourceDir() + " && JSQA_DATA=" + (dir / "data") + " " +
                                 JsqaExecutable() + " sweep configs/" + name + ".ini --run-dir " + (dir / name) +
