@@ -16,7 +16,7 @@ declare -A allowed=(
   [pipeline/reports]="pipeline/base pipeline/reports"
   [model]="pipeline/base augment augment/degradations pipeline/corpus pipeline/shards pipeline/synthesis pipeline/run pipeline/reports model"
   [stages]="pipeline/base augment augment/degradations pipeline/corpus pipeline/shards pipeline/synthesis pipeline/run pipeline/reports model stages"
-  [tools/demo_corpus]="pipeline/base augment tools/demo_corpus"
+  [tools/demo_corpus]="pipeline/base augment augment/degradations tools/demo_corpus"
 )
 # Third-party headers a folder must not see: signal code knows no TBB, HDF5
 # or torch; the framework knows no torch.

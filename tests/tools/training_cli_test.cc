@@ -244,7 +244,7 @@ TEST_F(TrainingCliTest, FinetuneEvaluateAndPredict) {
         ++matched;
       }
   }
-  EXPECT_EQ(matched, 6);  // the six TEST_FOR clips
+  EXPECT_EQ(matched, 100);  // the hundred TEST_FOR clips
 
   // A graph is one process, whatever the environment says.
   EXPECT_EQ(RunCommand("WORLD_SIZE=2 RANK=0 " + JsqaExecutable() + " run " + (*dir_ / "train.ini"), &log), 2);

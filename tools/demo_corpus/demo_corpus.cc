@@ -16,12 +16,14 @@
 
 #include "augment/audio_io.h"
 #include "augment/counter_rng.h"
+#include "augment/degradations/degradation_chain.h"
 #include "pipeline/base/text_files.h"
 #include "pipeline/base/error.h"
 #include "augment/mix.h"
 #include "augment/resampler.h"
 #include "augment/segment.h"
 #include "pipeline/base/csv.h"
+#include "tools/demo_corpus/nisqa_conditions.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
@@ -350,88 +352,60 @@ const std::vector<NisqaDb> kNisqaDbs = {
     {"NISQA_TRAIN_LIVE", 4, kSpeechRate, NisqaRole::kTrain},
     {"NISQA_VAL_SIM", 6, kWideRate, NisqaRole::kVal},
     {"NISQA_VAL_LIVE", 3, kSpeechRate, NisqaRole::kVal},
-    {"NISQA_TEST_FOR", 6, kWideRate, NisqaRole::kTest},
-    {"NISQA_TEST_P501", 3, kWideRate, NisqaRole::kTest},
-    {"NISQA_TEST_LIVETALK", 3, kSpeechRate, NisqaRole::kTest},
+    {"NISQA_TEST_FOR", 100, kWideRate, NisqaRole::kTest},
+    {"NISQA_TEST_P501", 100, kWideRate, NisqaRole::kTest},
+    {"NISQA_TEST_LIVETALK", 100, kSpeechRate, NisqaRole::kTest},
 };
 
 // dBFS, RMS over the whole clip: a simple stand-in for the -26 dBov active
 // speech level that NISQA recommends for its input.
 constexpr double kNisqaDbfs = -26.0;
-constexpr double kMinSnrDb = -5.0, kMaxSnrDb = 40.0;
-constexpr double kBandlimitProbability = 0.3;
-constexpr int kNarrowbandRate = 8000;  // Hz: narrowband telephony, 4 kHz bandwidth
-constexpr double kClipProbability = 0.25;
-constexpr double kMinClip = 0.1, kMaxClip = 0.5;  // clip threshold, fraction of the peak
-constexpr double kBandlimitPenalty = 0.7;         // MOS points
-constexpr double kClipPenalty = 1.0;              // MOS points
 
-// A stand-in for listener ratings, monotone in the degradation:
-//   mos = 1 + 4 / (1 + exp(-(snr_db - 10) / 6)) - 0.7 [narrowband] - 1.0 [clipped]
-// clamped to [1, 5]. The logistic puts 10 dB SNR at MOS 3, -5 dB at 1.3 and
-// 30 dB at 4.9.
-double ProxyMos(double snr_db, bool narrowband, bool clipped) {
-  double mos = 1.0 + 4.0 / (1.0 + std::exp(-(snr_db - 10.0) / 6.0));
-  if (narrowband) mos -= kBandlimitPenalty;
-  if (clipped) mos -= kClipPenalty;
-  return std::clamp(mos, 1.0, 5.0);
-}
-
-std::string Format(const char* format, double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), format, value);
-  return text;
-}
-
-// Degrades one clip and writes it; returns its CSV row.
+// Degrades one clip (nisqa_conditions.h) and writes it; returns its CSV row.
+// noise_16k: Noise.wav at the degradations' rate.
 std::vector<std::string> WriteNisqaFile(const fs::path& root, const NisqaDb& db, int con,
                                         const std::vector<const SpeechClip*>& pool,
-                                        const std::vector<float>& noise, uint64_t seed) {
-  CounterRng rng(seed, StableHash64(db.name + "/" + std::to_string(con)));
+                                        const std::vector<float>& noise_16k, uint64_t seed) {
+  const std::string name = db.name + "/" + std::to_string(con);
+  CounterRng rng(seed, StableHash64(name));
   const SpeechClip& clip = *pool[rng.UniformInt(pool.size())];
-  const double snr_db = rng.Uniform(kMinSnrDb, kMaxSnrDb);
-  const bool narrowband = rng.NextUnit() < kBandlimitProbability;
-  const bool clipped = rng.NextUnit() < kClipProbability;
-  const double clip_fraction = rng.Uniform(kMinClip, kMaxClip);
+  const NisqaCondition condition = DrawNisqaCondition(rng);
 
-  std::vector<float> clean = Resample(clip.audio.samples, clip.audio.sample_rate, db.sample_rate);
-  if (narrowband) clean = Bandlimit(clean, db.sample_rate, kNarrowbandRate);
-  MixArgs mix;
-  mix.snr_db = snr_db;
-  mix.target_dbfs = kNisqaDbfs;
-  const MixResult mixed = MixAtSnr(
-      clean, TileRandomCrops(noise, static_cast<int64_t>(clean.size()), db.sample_rate / 100, rng), mix);
-  std::vector<float> degraded = mixed.mixture;
-  if (clipped) {
-    const auto threshold = static_cast<float>(clip_fraction * Peak(degraded));
-    for (float& x : degraded) x = std::clamp(x, -threshold, threshold);
-    degraded = Normalise(std::move(degraded), kNisqaDbfs);
+  // Degraded at the degradations' rate, then brought to the dataset's.
+  const std::vector<float> clean = Resample(clip.audio.samples, clip.audio.sample_rate, kDegradationRate);
+  std::vector<float> degraded;
+  double realised_snr_db = 0.0;
+  if (condition.noise) {
+    MixArgs mix;
+    mix.snr_db = condition.snr_db;
+    mix.target_dbfs = kNisqaDbfs;
+    const MixResult mixed = MixAtSnr(
+        clean, TileRandomCrops(noise_16k, static_cast<int64_t>(clean.size()), kDegradationRate / 100, rng), mix);
+    degraded = mixed.mixture;
+    realised_snr_db = mixed.realised_snr_db;
+  } else {
+    degraded = Normalise(clean, kNisqaDbfs);
   }
+  if (!condition.channel.empty())
+    degraded = ApplyChain(degraded, condition.channel, seed, StableHash64(name + "/channel")).samples;
+  const int64_t length = ResampledLength(static_cast<int64_t>(degraded.size()), kDegradationRate, db.sample_rate);
+  degraded = Normalise(PadToLength(Resample(degraded, kDegradationRate, db.sample_rate), length), kNisqaDbfs);
 
   char stem[96];
   std::snprintf(stem, sizeof(stem), "c%05d_%s", con, clip.utterance_id.c_str());
   const std::string filepath = db.name + "/deg/" + stem + ".wav";
   WriteAudio((root / filepath).string(), degraded, db.sample_rate);
 
-  std::string description = "noise Noise.wav, SNR " + Format("%.1f", mixed.realised_snr_db) + " dB";
-  if (narrowband) description += ", narrowband 4 kHz";
-  if (clipped) description += ", clipped at " + Format("%.0f", clip_fraction * 100) + "% of peak";
-  std::map<std::string, std::string> values = {
-      {"db", db.name},
-      {"con", std::to_string(con)},
-      {"file", stem},
-      {"con_description", description},
-      {"filename_deg", std::string(stem) + ".wav"},
-      {"source", clip.utterance_id},
-      {"lang", "en"},
-      {"mos", Format("%.3f", ProxyMos(mixed.realised_snr_db, narrowband, clipped))},
-      {"filepath_deg", filepath},
-      {"bgn", "1"},
-      {"bgn_snr", Format("%.2f", mixed.realised_snr_db)},
-      {"clipping", clipped ? "1" : "0"},
-      {"cl_th", clipped ? Format("%.3f", clip_fraction) : ""},
-      {"bp_high", narrowband ? "4000" : ""},
-  };
+  std::map<std::string, std::string> values = NisqaConditionColumns(condition, realised_snr_db);
+  values.insert({{"db", db.name},
+                 {"con", std::to_string(con)},
+                 {"file", stem},
+                 {"con_description", NisqaConditionText(condition, realised_snr_db)},
+                 {"filename_deg", std::string(stem) + ".wav"},
+                 {"source", clip.utterance_id},
+                 {"lang", "en"},
+                 {"filepath_deg", filepath}});
+  values["mos"] = FormatFixed(NisqaProxyMos(values), 3);
   std::vector<std::string> row;
   for (const std::string& column : kNisqaColumns) row.push_back(values[column]);
   return row;
@@ -440,27 +414,36 @@ std::vector<std::string> WriteNisqaFile(const fs::path& root, const NisqaDb& db,
 constexpr const char* kNisqaReadme =
     "Demo corpus in the NISQA layout (Mittag et al.), made from the demo's speech.\n"
     "\n"
-    "Each file is one speech clip, resampled to the dataset's rate (48 kHz; the\n"
-    "LIVE sets 16 kHz), optionally band-limited to 4 kHz (narrowband), mixed with\n"
-    "alsa-utils' Noise.wav at an SNR drawn uniformly in [-5, 40] dB, optionally\n"
-    "hard-clipped at 10-50 % of its peak, and set to -26 dBFS RMS. Training,\n"
-    "validation and test sets use different speakers.\n"
+    "Each file is one speech clip degraded NISQA-style at 16 kHz by the same\n"
+    "degradations as jsqa-pipeline's JND pairs: alsa-utils' Noise.wav at an SNR\n"
+    "drawn in [-5, 40] dB (7 files in 10), then at most one channel: a codec\n"
+    "(AMR-NB, AMR-WB, Opus, G.711, G.722, G.726, GSM-FR; 3 codec files in 10 also\n"
+    "lose 2-20 % of their 20 ms frames, concealed by the codec), a band limit,\n"
+    "MNRU or clipping. It is then brought to the dataset's rate (48 kHz; the LIVE\n"
+    "sets 16 kHz) at -26 dBFS RMS. Training, validation and test sets use\n"
+    "different speakers; each test set holds 100 files.\n"
     "\n"
-    "The mos column is NOT from listeners. It is a proxy that falls with the\n"
-    "degradation:\n"
-    "  mos = 1 + 4 / (1 + exp(-(snr - 10) / 6)) - 0.7 [narrowband] - 1.0 [clipped]\n"
-    "clamped to [1, 5]; snr is the realised SNR in dB. Use it to exercise the\n"
-    "pipeline, never to judge a model.\n"
+    "The mos column is NOT from listeners. It is a proxy that falls with each\n"
+    "degradation, computed from the file's columns:\n"
+    "  mos = 1 + 4 * q_noise * q_codec * q_loss * q_band * q_mnru * q_clip\n"
+    "  q_noise = 1 / (1 + exp(-(bgn_snr - 10) / 6))\n"
+    "  q_codec = (1 - 0.6 * exp(-bMode1 / 8)) * 0.8 [narrowband codec]\n"
+    "  q_loss  = 1 - 1.5 * FER1\n"
+    "  q_band  = 0.55 + 0.45 * clamp((bp_high - 1000) / 6800, 0, 1)\n"
+    "  q_mnru  = 1 / (1 + exp(-(p50_q - 10) / 6))\n"
+    "  q_clip  = 0.4 + 0.6 * sqrt(cl_th)\n"
+    "each 1 where its column is empty. Use it to exercise the pipeline, never\n"
+    "to judge a model.\n"
     "\n"
-    "Columns filled besides db, con, file, filename_deg, filepath_deg, source\n"
-    "(the LibriSpeech-layout utterance id) and lang: bgn (1: background noise),\n"
-    "bgn_snr (dB), clipping (0|1), cl_th (clip threshold, fraction of the peak),\n"
-    "bp_high (Hz, 4000 for narrowband files). The others are empty. There are no\n"
-    "ref/ folders.\n";
+    "Columns filled besides db, con, file, con_description, filename_deg,\n"
+    "filepath_deg, source (the LibriSpeech-layout utterance id) and lang: bgn,\n"
+    "bgn_snr (dB, realised), codec1, bMode1 (kbit/s), plcMode1, FER1, filter,\n"
+    "bp_low, bp_high (Hz), p50mnru, p50_q (dB), clipping, cl_th (fraction of the\n"
+    "peak). The others are empty. There are no ref/ folders.\n";
 
-// noise: Noise.wav at each rate the datasets use (Hz).
-int WriteNisqa(const fs::path& root, const std::vector<Speaker>& speakers,
-               const std::map<int, std::vector<float>>& noise, uint64_t seed) {
+// noise_16k: Noise.wav at 16 kHz.
+int WriteNisqa(const fs::path& root, const std::vector<Speaker>& speakers, const std::vector<float>& noise_16k,
+               uint64_t seed) {
   fs::create_directories(root);
   WriteTextFile(root / "README.txt", kNisqaReadme);
   std::vector<std::vector<std::string>> all_rows = {kNisqaColumns};
@@ -472,7 +455,7 @@ int WriteNisqa(const fs::path& root, const std::vector<Speaker>& speakers,
     fs::create_directories(root / db.name / "deg");
     std::vector<std::vector<std::string>> rows = {kNisqaColumns};
     for (int con = 1; con <= db.files; ++con)
-      rows.push_back(WriteNisqaFile(root, db, con, pool, noise.at(db.sample_rate), seed));
+      rows.push_back(WriteNisqaFile(root, db, con, pool, noise_16k, seed));
     WriteCsvFile((root / db.name / (db.name + "_file.csv")).string(), rows);
     all_rows.insert(all_rows.end(), rows.begin() + 1, rows.end());
   }
@@ -527,15 +510,13 @@ DemoCorpusSummary BuildDemoCorpus(const std::string& out_dir, const DemoCorpusAr
   try {
     const std::vector<Speaker> speakers = LoadSpeakers(args);
     const Audio noise = ReadAudio((fs::path(args.alsa_dir) / "Noise.wav").string());
-    const std::map<int, std::vector<float>> noise_at = {
-        {kWideRate, Resample(noise.samples, noise.sample_rate, kWideRate)},
-        {kSpeechRate, Resample(noise.samples, noise.sample_rate, kSpeechRate)}};
+    const std::vector<float> noise_16k = Resample(noise.samples, noise.sample_rate, kSpeechRate);
 
     for (const Speaker& speaker : speakers) summary.speech_files += static_cast<int>(speaker.clips.size());
     summary.speech_seconds = WriteLibriSpeech(staging / "LibriSpeech", speakers);
     summary.noise_files = WriteChime3(staging / "CHiME3/data/audio/16kHz/backgrounds", speakers,
-                                      noise_at.at(kSpeechRate), args.seed);
-    summary.nisqa_files = WriteNisqa(staging / "NISQA_Corpus", speakers, noise_at, args.seed);
+                                      noise_16k, args.seed);
+    summary.nisqa_files = WriteNisqa(staging / "NISQA_Corpus", speakers, noise_16k, args.seed);
     Publish(staging, out, suffix);
   } catch (...) {
     std::error_code ignored;
