@@ -103,7 +103,8 @@ bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utt
                          JndPair& pair, SynthCounts& counts) const {
   CounterRng rng(synth_.seed, MixKeys(StableHash64(utterance_id), static_cast<uint64_t>(segment)));
   for (int draw = 1; draw <= jnd_.max_draws; ++draw) {
-    // Noise-only pairs draw nothing for a chain: their bytes are as ever.
+    // Noise-only pairs draw nothing for a chain, so their draws and samples
+    // are those of the pairs made before chains existed.
     const ChainDraw chain = chains_.noise_only() ? ChainDraw{} : chains_.Draw(rng);
     const size_t noise_index = static_cast<size_t>(rng.UniformInt(noise_.size()));
     const int64_t noise_offset = PickOffset(rng, noise_.Length(noise_index), segment_samples_);
