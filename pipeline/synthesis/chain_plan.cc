@@ -134,7 +134,11 @@ ChainDraw ChainPlan::Draw(CounterRng& rng) const {
     const double delta = dimension.largest_delta * (1.0 - rng.NextUnit());
     const bool upwards = rng.NextU32() & 1u;
     const Degradation& degradation = BuiltinDegradations().Get(draw.steps_a[moved].degradation);
-    draw.steps_b[moved].strength = ShiftStrength(degradation, draw.steps_a[moved].strength, delta, upwards);
+    try {
+      draw.steps_b[moved].strength = ShiftStrength(degradation, draw.steps_a[moved].strength, delta, upwards);
+    } catch (const Error& error) {
+      draw.failure = error.what();
+    }
   }
   draw.key = rng.NextU64();
   return draw;

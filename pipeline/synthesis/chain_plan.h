@@ -55,6 +55,9 @@ struct ChainDraw {
   std::vector<ChainStep> steps_a;  // after the noise
   std::vector<ChainStep> steps_b;  // the same, one step moved when dimension is not snr
   uint64_t key = 0;                // the chain's draws: ApplyChain(..., seed, key)
+  // Why this draw cannot make a pair (a strength that cannot move by Δ
+  // inside its domain), "" when it can.
+  std::string failure;
 };
 
 class ChainPlan {
@@ -64,6 +67,8 @@ class ChainPlan {
 
   // One chain `noise` and one dimension `snr`: nothing to draw.
   bool noise_only() const;
+  // Never throws for a step whose strength cannot move: that draw's
+  // failure says why, and the caller counts it and draws again.
   ChainDraw Draw(CounterRng& rng) const;
 
  private:

@@ -106,6 +106,13 @@ bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utt
     // Noise-only pairs draw nothing for a chain, so their draws and samples
     // are those of the pairs made before chains existed.
     const ChainDraw chain = chains_.noise_only() ? ChainDraw{} : chains_.Draw(rng);
+    if (!chain.failure.empty()) {
+      JSQA_LOG(kWarn) << "synth: " << utterance_id << " segment " << segment << " draw " << draw << ": "
+                      << chain.chain << ": " << chain.failure;
+      ++counts.draws_by_dimension[chain.dimension];
+      ++counts.failed_by_dimension[chain.dimension];
+      continue;
+    }
     const size_t noise_index = static_cast<size_t>(rng.UniformInt(noise_.size()));
     const int64_t noise_offset = PickOffset(rng, noise_.Length(noise_index), segment_samples_);
     auto [snr_a, snr_b] = jnd_.DrawSnrs(rng);

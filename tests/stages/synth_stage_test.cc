@@ -230,6 +230,21 @@ TEST_F(SynthTest, ChainPairsDifferInTheirOneDimensionAndRecordEveryStep) {
   EXPECT_EQ(Files(dir_ / "two"), Files(dir_ / "out"));
 }
 
+// A step that cannot be made for a pair (GSM-FR has one mode, so a
+// codec_mode pair on it cannot move) is counted as failed for its
+// dimension, and the segment draws again: the run goes on.
+TEST_F(SynthTest, AChainStepThatFailsIsCountedAndTheRunGoesOn) {
+  const nlohmann::json summary =
+      Synthesize(dir_ / "out", {"jnd.chains=noise:1, noise>gsm_fr:1", "jnd.dimensions=snr:1, codec_mode:1"});
+  ASSERT_TRUE(summary["complete"].get<bool>());
+  const nlohmann::json& codec_mode = summary["totals"]["by_dimension"]["codec_mode"];
+  EXPECT_GT(codec_mode["failed"].get<int>(), 0);
+  EXPECT_EQ(codec_mode["accepted"].get<int>(), 0);
+  EXPECT_EQ(codec_mode["failed"], codec_mode["draws"]);
+  EXPECT_GT(summary["totals"]["by_dimension"]["snr"]["accepted"].get<int>(), 10);
+  EXPECT_GT(summary["totals"]["pairs"].get<int>(), 10);
+}
+
 TEST_F(SynthTest, BadChainsAndRangesAreRefusedNamingTheKey) {
   const auto refused = [&](const std::vector<std::string>& settings, const std::string& expected) {
     try {
