@@ -55,7 +55,8 @@ struct Corpus {
   double speech_seconds = 0.0;
 };
 
-// Chains and dimensions with the weights of configs/degradations.ini.
+// The chains and dimensions of configs/degradations.ini (its [degrade]
+// ranges left at their defaults).
 const std::vector<std::string> kChainSettings = {
     "jnd.chains=noise:0.4, noise>amr_wb>packet_loss:0.2, noise>opus:0.1, noise>amr_nb:0.1, noise>reverb:0.1, "
     "noise>lowpass:0.1",
