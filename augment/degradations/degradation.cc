@@ -12,6 +12,13 @@ bool StrengthParameter::Contains(double value) const {
   return levels.empty() || std::find(levels.begin(), levels.end(), value) != levels.end();
 }
 
+std::vector<double> StrengthParameter::LevelsBetween(double low, double high) const {
+  std::vector<double> inside;
+  for (const double level : levels)
+    if (level >= low && level <= high) inside.push_back(level);
+  return inside;
+}
+
 std::string StrengthParameter::DomainText() const {
   if (levels.empty()) return "[" + FormatDouble(min) + ", " + FormatDouble(max) + "] " + unit;
   std::string text = "one of ";

@@ -35,6 +35,8 @@ struct StrengthParameter {
   std::vector<double> levels;
 
   bool Contains(double value) const;
+  // The levels in [low, high], ascending (empty for a continuous parameter).
+  std::vector<double> LevelsBetween(double low, double high) const;
   // "[0, 40] dB" or "one of 4.75, 5.15, ... kbit/s", for messages.
   std::string DomainText() const;
 };

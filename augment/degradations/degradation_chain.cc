@@ -35,9 +35,7 @@ ChainOutput ApplyChain(const std::vector<float>& input, const std::vector<ChainS
         CounterRng loss_rng(seed, MixKeys(key, i + 1));
         const LossModel model = steps[i + 1].degradation == "packet_loss" ? LossModel::kRandom : LossModel::kBursty;
         args.lost_frames = DrawLostFrames(LossFrameCount(out.samples.size()), steps[i + 1].strength, model, loss_rng);
-        const double rate = static_cast<double>(std::count(args.lost_frames.begin(), args.lost_frames.end(), 1)) /
-                            args.lost_frames.size();
-        out.realised[i + 1].push_back({"loss_rate", rate});
+        out.realised[i + 1].push_back({"loss_rate", LostFraction(args.lost_frames)});
       }
       DegradedAudio degraded = degradation.Apply(out.samples, args, rng);
       out.samples = std::move(degraded.samples);

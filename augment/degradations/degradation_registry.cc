@@ -1,6 +1,7 @@
 #include "augment/degradations/degradation_registry.h"
 
 #include "augment/degradations/builtin_degradations.h"
+#include "pipeline/base/config_keys.h"
 #include "pipeline/base/error.h"
 
 namespace jsqa {
@@ -20,9 +21,7 @@ bool DegradationRegistry::Has(const std::string& name) const {
 const Degradation& DegradationRegistry::Get(const std::string& name) const {
   for (const auto& degradation : degradations_)
     if (degradation->name() == name) return *degradation;
-  std::string known;
-  for (const std::string& each : Names()) known += (known.empty() ? "" : ", ") + each;
-  throw Error("unknown degradation '" + name + "'; known: " + known);
+  throw Error("unknown degradation '" + name + "'; known: " + JoinList(Names(), ", "));
 }
 
 std::vector<std::string> DegradationRegistry::Names() const {

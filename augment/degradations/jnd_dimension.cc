@@ -46,12 +46,12 @@ const std::vector<JndDimension>& JndDimensions() {
 }
 
 const JndDimension& FindJndDimension(const std::string& name) {
-  std::string known;
+  std::vector<std::string> known;
   for (const JndDimension& dimension : JndDimensions()) {
     if (dimension.name == name) return dimension;
-    known += (known.empty() ? "" : ", ") + dimension.name;
+    known.push_back(dimension.name);
   }
-  throw Error("unknown JND dimension '" + name + "'; known: " + known);
+  throw Error("unknown JND dimension '" + name + "'; known: " + JoinList(known, ", "));
 }
 
 const JndDimension& DimensionOf(const Degradation& degradation) {

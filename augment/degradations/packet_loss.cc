@@ -60,7 +60,7 @@ class PacketLoss : public Degradation {
     const std::vector<uint8_t> lost = DrawLostFrames(LossFrameCount(input.size()), args.strength, model_, rng);
     DegradedAudio out;
     out.samples = ConcealOnPcm(input, lost);
-    out.realised.push_back({"loss_rate", static_cast<double>(std::count(lost.begin(), lost.end(), 1)) / lost.size()});
+    out.realised.push_back({"loss_rate", LostFraction(lost)});
     return out;
   }
 
@@ -69,6 +69,10 @@ class PacketLoss : public Degradation {
 };
 
 }  // namespace
+
+double LostFraction(const std::vector<uint8_t>& lost) {
+  return lost.empty() ? 0.0 : static_cast<double>(std::count(lost.begin(), lost.end(), 1)) / lost.size();
+}
 
 size_t LossFrameCount(size_t samples) { return (samples + kLossFrameSamples - 1) / kLossFrameSamples; }
 

@@ -27,6 +27,9 @@ enum class LossModel { kRandom, kBursty };
 // [frames] flags, 1 = lost; rate in [0, 1).
 std::vector<uint8_t> DrawLostFrames(size_t frames, double rate, LossModel model, CounterRng& rng);
 
+// The fraction of frames lost (0 for none).
+double LostFraction(const std::vector<uint8_t>& lost);
+
 // Frames of kLossFrameSamples in a signal of `samples` (a partial last frame
 // counts).
 size_t LossFrameCount(size_t samples);

@@ -19,13 +19,6 @@ const std::map<std::string, std::pair<double, double>>& NisqaRanges() {
   return ranges;
 }
 
-std::vector<double> LevelsInside(const StrengthParameter& parameter, double min, double max) {
-  std::vector<double> inside;
-  for (const double level : parameter.levels)
-    if (level >= min && level <= max) inside.push_back(level);
-  return inside;
-}
-
 }  // namespace
 
 DegradationRangesConfig::DegradationRangesConfig() {
@@ -57,7 +50,7 @@ void DegradationRangesConfig::ValidateTogether(const std::string& prefix) const 
                              "." + range.degradation + "_max = " + FormatDouble(range.max);
     if (range.min > range.max) throw UsageError(keys + ": the minimum is above the maximum");
     const StrengthParameter parameter = BuiltinDegradations().Get(range.degradation).strength();
-    if (!parameter.levels.empty() && LevelsInside(parameter, range.min, range.max).empty())
+    if (!parameter.levels.empty() && parameter.LevelsBetween(range.min, range.max).empty())
       throw UsageError(keys + ": no mode of " + range.degradation + " lies inside; its modes are " +
                        parameter.DomainText());
   }
@@ -73,7 +66,7 @@ double DegradationRangesConfig::DrawStrength(const Degradation& degradation, Cou
   const Range& range = RangeOf(degradation.name());
   const StrengthParameter parameter = degradation.strength();
   if (parameter.levels.empty()) return rng.Uniform(range.min, range.max);
-  const std::vector<double> inside = LevelsInside(parameter, range.min, range.max);
+  const std::vector<double> inside = parameter.LevelsBetween(range.min, range.max);
   return inside[rng.UniformInt(inside.size())];
 }
 

@@ -7,11 +7,6 @@ void AddAll(std::map<std::string, int64_t>& into, const std::map<std::string, in
   for (const auto& [key, value] : from) into[key] += value;
 }
 
-int64_t CountOf(const std::map<std::string, int64_t>& counts, const std::string& key) {
-  const auto found = counts.find(key);
-  return found == counts.end() ? 0 : found->second;
-}
-
 int64_t Sum(const std::map<std::string, int64_t>& counts) {
   int64_t total = 0;
   for (const auto& [unused, value] : counts) total += value;
@@ -19,6 +14,11 @@ int64_t Sum(const std::map<std::string, int64_t>& counts) {
 }
 
 }  // namespace
+
+int64_t CountOf(const std::map<std::string, int64_t>& counts, const std::string& key) {
+  const auto found = counts.find(key);
+  return found == counts.end() ? 0 : found->second;
+}
 
 void SynthCounts::Add(const SynthCounts& other) {
   segments += other.segments;

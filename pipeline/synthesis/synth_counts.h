@@ -10,6 +10,9 @@
 
 namespace jsqa {
 
+// counts[key], 0 when the key is absent.
+int64_t CountOf(const std::map<std::string, int64_t>& counts, const std::string& key);
+
 struct SynthCounts {
   int64_t segments = 0;  // items attempted
   int64_t pairs = 0;     // pairs written

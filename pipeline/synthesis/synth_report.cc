@@ -45,11 +45,6 @@ Spread SpreadOf(std::vector<double> values) {
   return {FormatFixed(median, 2), FormatFixed(values.front(), 2), FormatFixed(values.back(), 2)};
 }
 
-int64_t CountOr0(const std::map<std::string, int64_t>& counts, const std::string& key) {
-  const auto found = counts.find(key);
-  return found == counts.end() ? 0 : found->second;
-}
-
 std::string Header(const SynthFolderFigures& figures) {
   const nlohmann::json& manifest = figures.manifest;
   std::map<std::string, std::string> config = ConfigValues(manifest.value("config", ""));
@@ -113,8 +108,8 @@ std::string EnvironmentTable(const SynthFolderFigures& figures) {
   int64_t all_draws = 0, all_accepted = 0;
   for (const std::string& name : rows) {
     const bool counted = totals.draws_by_environment.count(name) > 0;
-    const int64_t draws = CountOr0(totals.draws_by_environment, name);
-    const int64_t accepted = CountOr0(totals.accepted_by_environment, name);
+    const int64_t draws = CountOf(totals.draws_by_environment, name);
+    const int64_t accepted = CountOf(totals.accepted_by_environment, name);
     all_draws += draws;
     all_accepted += accepted;
     row(name, pairs_of.count(name) ? pairs_of.at(name) : std::vector<const PairFigures*>{}, counted, draws,
@@ -144,11 +139,11 @@ std::string DimensionTable(const SynthFolderFigures& figures) {
          "unjudged where no SVM judges the dimension), and draws a chain step failed on.\n\n"
          "| dimension | pairs | draws | accepted | acceptance | unjudged | failed |\n|---|--:|--:|--:|--:|--:|--:|\n";
   for (const auto& [dimension, pairs] : pairs_by_dimension) {
-    const int64_t draws = CountOr0(totals.draws_by_dimension, dimension);
-    const int64_t accepted = CountOr0(totals.accepted_by_dimension, dimension);
+    const int64_t draws = CountOf(totals.draws_by_dimension, dimension);
+    const int64_t accepted = CountOf(totals.accepted_by_dimension, dimension);
     out << "| " << dimension << " | " << pairs << " | " << draws << " | " << accepted << " | "
-        << Percent(accepted, draws) << " | " << CountOr0(totals.unjudged_by_dimension, dimension) << " | "
-        << CountOr0(totals.failed_by_dimension, dimension) << " |\n";
+        << Percent(accepted, draws) << " | " << CountOf(totals.unjudged_by_dimension, dimension) << " | "
+        << CountOf(totals.failed_by_dimension, dimension) << " |\n";
   }
   out << "\n| chain | pairs |\n|---|--:|\n";
   for (const auto& [chain, pairs] : pairs_by_chain) out << "| `" << chain << "` | " << pairs << " |\n";

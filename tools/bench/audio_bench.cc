@@ -14,12 +14,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "augment/audio_io.h"
 #include "pipeline/base/error.h"
 #include "augment/resampler.h"
+#include "tools/bench/bench_support.h"
 
 namespace {
 
@@ -28,12 +30,8 @@ constexpr int kTargetRate = 16000;  // Hz, the model's input rate
 constexpr double kSeconds = 60.0;   // length of the benchmark signal
 constexpr int kRepetitions = 3;
 
-const char* const kClips[] = {
-    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav",
-    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav",
-    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0890.wav",
-    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0920.wav",
-    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0930.wav",
+// alsa-utils' voice prompts, 48 kHz, after the LibriVox clips.
+const char* const kAlsaVoiceClips[] = {
     "/usr/share/sounds/alsa/Front_Center.wav",
     "/usr/share/sounds/alsa/Front_Left.wav",
     "/usr/share/sounds/alsa/Front_Right.wav",
@@ -47,7 +45,9 @@ const char* const kClips[] = {
 // The clips at 48 kHz, concatenated and repeated to kSeconds.
 std::vector<float> BuildSpeech() {
   std::vector<float> clips;
-  for (const char* path : kClips) {
+  std::vector<const char*> paths(std::begin(jsqa::bench::kLibrivoxClips), std::end(jsqa::bench::kLibrivoxClips));
+  paths.insert(paths.end(), std::begin(kAlsaVoiceClips), std::end(kAlsaVoiceClips));
+  for (const char* path : paths) {
     const jsqa::Audio audio = jsqa::ReadAudio(path);
     const std::vector<float> at_rate = jsqa::Resample(audio.samples, audio.sample_rate, kRate);
     clips.insert(clips.end(), at_rate.begin(), at_rate.end());

@@ -11,6 +11,16 @@
 
 namespace jsqa::bench {
 
+// Real speech every benchmark can read: pocketsphinx-testdata's LibriVox
+// clips, 16 kHz.
+inline constexpr const char* kLibrivoxClips[] = {
+    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav",
+    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav",
+    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0890.wav",
+    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0920.wav",
+    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0930.wav",
+};
+
 // CPU time of the whole process (every thread), seconds.
 inline double CpuSeconds() {
   timespec now{};

@@ -29,14 +29,6 @@ namespace {
 constexpr int kPasses = 3;
 constexpr size_t kSegmentSamples = 4 * kDegradationRate;
 
-const char* const kClips[] = {
-    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav",
-    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav",
-    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0890.wav",
-    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0920.wav",
-    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0930.wav",
-};
-
 // Why a degradation can cost more than decoding its input.
 const std::map<std::string, std::string>& Reasons() {
   static const std::map<std::string, std::string> reasons = {
@@ -69,7 +61,7 @@ double MiddleStrength(const StrengthParameter& parameter) {
 int main() {
   std::vector<std::vector<float>> segments;
   std::vector<float> speech;
-  for (const char* clip : kClips) {
+  for (const char* clip : bench::kLibrivoxClips) {
     const std::vector<float> samples = ReadAudio(clip).samples;
     speech.insert(speech.end(), samples.begin(), samples.end());
   }

@@ -67,9 +67,7 @@ NisqaCondition DrawNisqaCondition(CounterRng& rng) {
     const StrengthParameter parameter = degradation.strength();
     double strength = chosen->min + (chosen->max - chosen->min) * strength_draw;
     if (!parameter.levels.empty()) {
-      std::vector<double> inside;
-      for (const double level : parameter.levels)
-        if (level >= chosen->min && level <= chosen->max) inside.push_back(level);
+      const std::vector<double> inside = parameter.LevelsBetween(chosen->min, chosen->max);
       strength = inside[std::min(inside.size() - 1, static_cast<size_t>(strength_draw * inside.size()))];
     }
     condition.channel.push_back({chosen->degradation, strength});
