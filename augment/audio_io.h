@@ -69,4 +69,9 @@ enum class SampleFormat { kPcm16, kPcm24, kFloat };
 void WriteAudio(const std::string& path, const std::vector<float>& samples, int sample_rate,
                 SampleFormat format = SampleFormat::kPcm16);
 
+// A 16-bit PCM WAV file's bytes, written by libsndfile into memory (a
+// listening test serves stimuli without touching the disk). interleaved:
+// [frames * channels] in [-1, 1]; throws jsqa::Error otherwise.
+std::string EncodeWav(const std::vector<float>& interleaved, int channels, int sample_rate);
+
 }  // namespace jsqa

@@ -51,7 +51,65 @@ void CheckSamples(const std::string& path, const std::vector<float>& samples) {
                                           ", outside [-1, 1]; scale it down, we never clip"));
 }
 
+// libsndfile's virtual I/O over a growing byte string.
+struct MemoryFile {
+  std::string bytes;
+  sf_count_t position = 0;
+};
+
+sf_count_t MemoryLength(void* user) { return static_cast<sf_count_t>(static_cast<MemoryFile*>(user)->bytes.size()); }
+
+sf_count_t MemorySeek(sf_count_t offset, int whence, void* user) {
+  MemoryFile& file = *static_cast<MemoryFile*>(user);
+  const sf_count_t base = whence == SEEK_CUR ? file.position : whence == SEEK_END ? MemoryLength(user) : 0;
+  file.position = std::max<sf_count_t>(0, base + offset);
+  return file.position;
+}
+
+sf_count_t MemoryRead(void* data, sf_count_t count, void* user) {
+  MemoryFile& file = *static_cast<MemoryFile*>(user);
+  const sf_count_t available = std::max<sf_count_t>(0, MemoryLength(user) - file.position);
+  const sf_count_t read = std::min(count, available);
+  std::copy_n(file.bytes.data() + file.position, read, static_cast<char*>(data));
+  file.position += read;
+  return read;
+}
+
+sf_count_t MemoryWrite(const void* data, sf_count_t count, void* user) {
+  MemoryFile& file = *static_cast<MemoryFile*>(user);
+  const size_t end = static_cast<size_t>(file.position + count);
+  if (file.bytes.size() < end) file.bytes.resize(end);
+  std::copy_n(static_cast<const char*>(data), count, file.bytes.data() + file.position);
+  file.position += count;
+  return count;
+}
+
+sf_count_t MemoryTell(void* user) { return static_cast<MemoryFile*>(user)->position; }
+
 }  // namespace
+
+std::string EncodeWav(const std::vector<float>& interleaved, int channels, int sample_rate) {
+  const std::string what = "in-memory WAV";
+  if (sample_rate <= 0 || channels <= 0 || interleaved.empty() || interleaved.size() % channels != 0)
+    ThrowFileError(what, detail::Concat(interleaved.size(), " samples cannot make ", channels, "-channel audio at ",
+                                        sample_rate, " Hz"));
+  CheckSamples(what, interleaved);
+  SF_INFO info{};
+  info.samplerate = sample_rate;
+  info.channels = channels;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  SF_VIRTUAL_IO io{MemoryLength, MemorySeek, MemoryRead, MemoryWrite, MemoryTell};
+  MemoryFile file;
+  SNDFILE* handle = sf_open_virtual(&io, SFM_WRITE, &info, &file);
+  if (!handle) ThrowFileError(what, sf_strerror(nullptr));
+  sf_command(handle, SFC_SET_NORM_FLOAT, nullptr, SF_FALSE);
+  std::vector<float> codes(interleaved.size());
+  for (size_t i = 0; i < codes.size(); ++i) codes[i] = static_cast<float>(std::min(interleaved[i] * 32768.0, 32767.0));
+  const sf_count_t written = sf_write_float(handle, codes.data(), static_cast<sf_count_t>(codes.size()));
+  if (sf_close(handle) != 0 || written != static_cast<sf_count_t>(codes.size()))
+    ThrowFileError(what, "write failed");
+  return std::move(file.bytes);
+}
 
 void WriteAudio(const std::string& path, const std::vector<float>& samples, int sample_rate,
                 SampleFormat format) {

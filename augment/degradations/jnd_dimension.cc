@@ -61,6 +61,16 @@ const JndDimension& DimensionOf(const Degradation& degradation) {
   throw Error(degradation.name() + ": its strength " + strength_name + " belongs to no JND dimension");
 }
 
+double MoveStrength(const Degradation& degradation, double strength, double signed_delta) {
+  const JndDimension& dimension = DimensionOf(degradation);
+  const StrengthParameter parameter = degradation.strength();
+  const double moved = Moved(dimension, parameter, strength, signed_delta);
+  JSQA_CHECK(parameter.Contains(moved), degradation.name(), ": ", parameter.name, " = ", FormatDouble(strength),
+             " moved by ", FormatDouble(signed_delta), " ", dimension.delta_unit, " leaves its domain, ",
+             parameter.DomainText());
+  return moved;
+}
+
 double ShiftStrength(const Degradation& degradation, double strength, double delta, bool upwards) {
   const JndDimension& dimension = DimensionOf(degradation);
   const StrengthParameter parameter = degradation.strength();

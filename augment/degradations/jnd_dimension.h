@@ -33,6 +33,11 @@ const JndDimension& FindJndDimension(const std::string& name);
 // The dimension a degradation's strength belongs to.
 const JndDimension& DimensionOf(const Degradation& degradation);
 
+// The strength moved by signed_delta in the dimension's unit (a codec's
+// modes rounded, at least one); throws jsqa::Error when that leaves the
+// domain. A listening test's "more degraded" interval must move one way.
+double MoveStrength(const Degradation& degradation, double strength, double signed_delta);
+
 // The strength Δ away from `strength` in the dimension's unit, upwards or
 // downwards; if that leaves the degradation's domain, the other way. For a
 // codec, Δ counts modes (rounded, at least 1). Throws jsqa::Error when

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <regex>
 
 #include "pipeline/base/error.h"
 
@@ -80,6 +81,14 @@ std::optional<BackgroundName> ParseBackgroundName(const std::string& name) {
 }
 
 }  // namespace
+
+std::string NoiseEnvironmentOfFile(const std::string& path) {
+  const std::string name = fs::path(path).filename().string();
+  static const std::regex chime3(R"(BGD_\d+_\d+_([A-Z]+)\.CH\d+\.wav)");
+  std::smatch match;
+  if (std::regex_match(name, match, chime3)) return match[1];
+  return fs::path(path).stem().string();
+}
 
 std::string Chime3SplitOf(const std::string& recording) {
   const auto found = SplitTable().find(recording);

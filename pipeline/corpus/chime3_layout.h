@@ -20,6 +20,10 @@ struct Chime3Selection {
 // Returns the split ("train", "dev", "eval") of a recording, "" if unknown.
 std::string Chime3SplitOf(const std::string& recording);
 
+// The environment of a noise file: ENV of a CHiME-3 background
+// "BGD_<date>_<nnn>_<ENV>.CH<c>.wav", else the file's stem.
+std::string NoiseEnvironmentOfFile(const std::string& path);
+
 // Item id is the file stem ("BGD_150203_010_CAF.CH1"); tags, in order: env,
 // recording, channel, split. Files not matching the pattern are skipped with
 // a reason; a missing directory throws jsqa::Error naming it.

@@ -24,6 +24,8 @@ const std::vector<Command>& Commands() {
       {"demo-corpus", "build the demo corpus from Debian's speech recordings", DemoCorpusCommandMain},
       {"jnd-svm", "train the JND SVM on listening-test judgments, or make judgments from the published-threshold prior",
        JndSvmCommandMain},
+      {"listen", "serve a JND listening test in the browser; export its judgments for jnd-svm train; report them",
+       ListenCommandMain},
   };
   return commands;
 }

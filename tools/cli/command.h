@@ -19,6 +19,7 @@ int DemoCorpusCommandMain(const std::vector<std::string>& args);
 int JndSvmCommandMain(const std::vector<std::string>& args);
 int SynthCommandMain(const std::vector<std::string>& args);
 int SweepCommandMain(const std::vector<std::string>& args);
+int ListenCommandMain(const std::vector<std::string>& args);
 #ifdef JSQA_WITH_TORCH
 int PretrainCommandMain(const std::vector<std::string>& args);
 int FinetuneCommandMain(const std::vector<std::string>& args);

@@ -3,15 +3,14 @@
 #include <tbb/parallel_for.h>
 
 #include <cmath>
-#include <filesystem>
 #include <map>
 #include <mutex>
-#include <regex>
 
 #include "augment/jnd_features.h"
 #include "augment/jnd_pair.h"
 #include "augment/jnd_prior.h"
 #include "pipeline/base/error.h"
+#include "pipeline/corpus/chime3_layout.h"
 #include "pipeline/base/text_files.h"
 #include "tools/cli/report_tables.h"
 
@@ -55,14 +54,6 @@ void PrintOne(std::ostream& out, const AcceptanceTable& table, const std::vector
 
 }  // namespace
 
-std::string NoiseEnvironment(const std::string& noise_path) {
-  const std::string name = std::filesystem::path(noise_path).filename().string();
-  static const std::regex chime3(R"(BGD_\d+_\d+_([A-Z]+)\.CH\d+\.wav)");
-  std::smatch match;
-  if (std::regex_match(name, match, chime3)) return match[1];
-  return std::filesystem::path(noise_path).stem().string();
-}
-
 AcceptanceTable MeasureAcceptance(const JndSvm& svm, const std::vector<JudgmentRow>& rows,
                                   const JudgmentReadArgs& read, const AcceptanceArgs& args) {
   CheckArgs(args);
@@ -86,7 +77,7 @@ AcceptanceTable MeasureAcceptance(const JndSvm& svm, const std::vector<JudgmentR
       ++table.rows_out_of_range;
       continue;
     }
-    std::vector<const JudgmentRow*>& chosen = by_environment[NoiseEnvironment(row.noise_path)];
+    std::vector<const JudgmentRow*>& chosen = by_environment[NoiseEnvironmentOfFile(row.noise_path)];
     if (args.pairs_per_environment == 0 || static_cast<int>(chosen.size()) < args.pairs_per_environment)
       chosen.push_back(&row);
   }

@@ -45,10 +45,6 @@ struct AcceptanceTable {
   std::vector<double> deltas_out_of_range_db;
 };
 
-// The environment of a noise file: ENV of a CHiME-3 background
-// "BGD_<date>_<nnn>_<ENV>.CH<c>.wav", else the file's stem.
-std::string NoiseEnvironment(const std::string& noise_path);
-
 // Throws UsageError for a bad grid or threshold, jsqa::Error naming the
 // file for audio that cannot be read.
 AcceptanceTable MeasureAcceptance(const JndSvm& svm, const std::vector<JudgmentRow>& rows,
