@@ -16,6 +16,7 @@ declare -A allowed=(
   [pipeline/reports]="pipeline/base pipeline/reports"
   [model]="pipeline/base augment augment/degradations pipeline/corpus pipeline/shards pipeline/synthesis pipeline/run pipeline/reports model"
   [stages]="pipeline/base augment augment/degradations pipeline/corpus pipeline/shards pipeline/synthesis pipeline/run pipeline/reports model stages"
+  [listen]="pipeline/base augment augment/degradations pipeline/corpus pipeline/reports listen"
   [tools/demo_corpus]="pipeline/base augment augment/degradations tools/demo_corpus"
 )
 # Third-party headers a folder must not see: signal code knows no TBB, HDF5
@@ -30,6 +31,7 @@ declare -A forbidden=(
   [pipeline/run]="tbb oneapi H5 hdf5 torch c10"
   [pipeline/reports]="tbb oneapi H5 hdf5 torch c10"
   [stages]="torch c10"
+  [listen]="tbb oneapi H5 hdf5 torch c10"
 )
 
 failures=0

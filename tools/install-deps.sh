@@ -16,6 +16,7 @@ packages=(
   libfftw3-dev libssl-dev
   libopus-dev libopencore-amrnb-dev libopencore-amrwb-dev libvo-amrwbenc-dev libspandsp-dev libgsm1-dev
   libplplot-dev plplot-driver-cairo
+  libsqlite3-dev libcpp-httplib-dev chromium chromium-driver python3-selenium fonts-dejavu-core
   googletest libgtest-dev
   clang libclang-rt-dev llvm
   pocketsphinx-testdata alsa-utils

@@ -141,6 +141,13 @@ JudgmentSet ReadJudgments(const std::string& csv_path, const JudgmentReadArgs& a
 
   JudgmentSet set;
   for (size_t i = 1; i < rows.size(); ++i) {
+    // A listening test's export may hold other JND dimensions (a codec
+    // mode, a loss rate); the SVM's features are an SNR pair's.
+    const std::optional<std::string> dimension = columns.Get(rows[i], "dimension");
+    if (dimension && !dimension->empty() && *dimension != "snr") {
+      ++set.other_dimensions;
+      continue;
+    }
     try {
       const JudgmentRow row = ParseRow(columns, rows[i], csv_dir, args);
       set.judgments.push_back(Judge(row, args, audio));
@@ -150,6 +157,9 @@ JudgmentSet ReadJudgments(const std::string& csv_path, const JudgmentReadArgs& a
       ++set.skipped;
     }
   }
+  if (set.other_dimensions > 0)
+    JSQA_LOG(kWarn) << csv_path << ": " << set.other_dimensions
+                    << " rows of JND dimensions other than snr left out (the SVM judges SNR pairs)";
   return set;
 }
 

@@ -4,7 +4,8 @@
 // Columns, found by name in the header row (any order, extra columns
 // ignored): clean_path, noise_path, snr_db, delta_db, label (1 = heard as
 // the same, 0 = heard as different), and optionally clean_offset_s and
-// noise_offset_s (seconds into each recording; empty or absent = 0).
+// noise_offset_s (seconds into each recording; empty or absent = 0) and
+// dimension (rows of another than snr are left out and counted).
 // Relative paths are relative to the CSV's folder.
 #pragma once
 
@@ -39,6 +40,7 @@ struct JudgmentSet {
   std::vector<JndJudgment> judgments;
   std::vector<JudgmentRow> rows;  // rows[i] made judgments[i]
   int skipped = 0;  // rows left out, each logged as a warning naming CSV:LINE and why
+  int other_dimensions = 0;  // rows whose `dimension` column names another than snr: left out
 };
 
 // The clean and noise segments of a row, as ReadJudgments mixes them:
