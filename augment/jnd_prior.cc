@@ -16,6 +16,12 @@ constexpr double kMinJndDb = 2.5;
 constexpr double kMaxJndDb = 4.5;
 constexpr double kSpreadDb = 1.0;
 
+// Φ((T - |Δ|) / σ) = erfc((|Δ| - T) / (σ√2)) / 2: a rise and a fall of the
+// same size are equally audible.
+double SameProbability(double threshold, double spread, double delta) {
+  return 0.5 * std::erfc((std::abs(delta) - threshold) / (spread * std::sqrt(2.0)));
+}
+
 }  // namespace
 
 double JndThresholdDb(double snr_db) {
@@ -24,10 +30,9 @@ double JndThresholdDb(double snr_db) {
 }
 
 double JndSameProbability(double snr_db, double delta_db) {
-  // Φ((T - |Δ|) / σ) = erfc((|Δ| - T) / (σ√2)) / 2: a rise and a fall of the
-  // same size are equally audible.
-  const double z = (std::abs(delta_db) - JndThresholdDb(snr_db)) / kSpreadDb;
-  return 0.5 * std::erfc(z / std::sqrt(2.0));
+  return SameProbability(JndThresholdDb(snr_db), kSpreadDb, delta_db);
 }
+
+double PublishedJndSameProbability(double jnd, double delta) { return SameProbability(jnd, jnd / 3.0, delta); }
 
 }  // namespace jsqa

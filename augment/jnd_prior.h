@@ -11,6 +11,12 @@
 
 namespace jsqa {
 
+// P(heard as the same) for a difference delta of a dimension whose
+// published JND is jnd (in the same unit): the same cumulative Gaussian,
+// falling through 50 % at the JND with a spread of a third of it (the
+// SNR's 1 dB at 3 dB). The prior of C50 pairs (Bradley et al. 1999).
+double PublishedJndSameProbability(double jnd, double delta);
+
 // JND threshold in dB at base SNR snr_db.
 double JndThresholdDb(double snr_db);
 // P(heard as the same) for an SNR difference delta_db at base SNR snr_db.

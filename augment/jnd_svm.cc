@@ -11,6 +11,7 @@
 #include <sstream>
 #include <utility>
 
+#include "pipeline/base/config_keys.h"
 #include "pipeline/base/error.h"
 #include "pipeline/base/text_files.h"
 
@@ -24,13 +25,14 @@ using ExampleNodes = std::array<svm_node, kNodesPerExample>;
 
 // The features used and the training ranges follow the libsvm model in
 // the file, one line each:
-//   #jsqa-jnd-svm version 1
+//   #jsqa-jnd-svm version 2
+//   #jsqa-jnd-svm dimension <name> <delta scale>   (version 1: snr 3)
 //   #jsqa-jnd-svm features <feature> <feature> ...
 //   #jsqa-jnd-svm range <feature> <min> <max>      (for all five)
 // libsvm's loader reads exactly total_sv lines of support vectors and
 // ignores what follows them, so libsvm's tools still read the file.
 constexpr const char* kTrailerTag = "#jsqa-jnd-svm";
-constexpr int kTrailerVersion = 1;
+constexpr int kTrailerVersion = 2;
 
 struct ModelDeleter {
   void operator()(svm_model* model) const { svm_free_and_destroy_model(&model); }
@@ -38,10 +40,17 @@ struct ModelDeleter {
 
 void Quiet(const char*) {}
 
-ExampleNodes ToNodes(const JndFeatures& features, const JndFeatureMask& used) {
+// JndFeatureScale() with Δ's scale the dimension's.
+JndFeatures ScaleFor(const JndModelDimension& dimension) {
+  JndFeatures scale = JndFeatureScale();
+  scale[kDelta] = dimension.delta_scale;
+  return scale;
+}
+
+ExampleNodes ToNodes(const JndFeatures& features, const JndFeatureMask& used, const JndFeatures& scale) {
   ExampleNodes nodes{};
   for (int i = 0; i < kJndFeatureCount; ++i)
-    nodes[i] = {i + 1, used[i] ? features[i] / JndFeatureScale()[i] : 0.0};
+    nodes[i] = {i + 1, used[i] ? features[i] / scale[i] : 0.0};
   nodes[kJndFeatureCount] = {-1, 0.0};
   return nodes;
 }
@@ -50,8 +59,8 @@ ExampleNodes ToNodes(const JndFeatures& features, const JndFeatureMask& used) {
 // everything else exactly). Training on values already rounded that way
 // makes a saved and reloaded model predict exactly what the trained one
 // does.
-ExampleNodes ToTrainingNodes(const JndFeatures& features, const JndFeatureMask& used) {
-  ExampleNodes nodes = ToNodes(features, used);
+ExampleNodes ToTrainingNodes(const JndFeatures& features, const JndFeatureMask& used, const JndFeatures& scale) {
+  ExampleNodes nodes = ToNodes(features, used, scale);
   for (int i = 0; i < kJndFeatureCount; ++i) {
     char text[32];
     std::snprintf(text, sizeof text, "%.8g", nodes[i].value);
@@ -99,6 +108,7 @@ size_t FeatureIndex(const std::string& name) {
 }
 
 struct Trailer {
+  JndModelDimension dimension;
   JndFeatureMask features{};
   JndTrainingRanges ranges{};
 };
@@ -118,8 +128,14 @@ Trailer ReadTrailer(const std::string& text, const std::string& path) {
     fields >> key;
     if (key == "version") {
       int version = 0;
-      JSQA_CHECK(fields >> version && version == kTrailerVersion, "JND SVM model ", path,
-                 ": unsupported '", line, "' (this build reads version ", kTrailerVersion, ")");
+      JSQA_CHECK(fields >> version && version >= 1 && version <= kTrailerVersion, "JND SVM model ", path,
+                 ": unsupported '", line, "' (this build reads versions 1 to ", kTrailerVersion, ")");
+      continue;
+    }
+    if (key == "dimension") {
+      JSQA_CHECK(fields >> trailer.dimension.name >> trailer.dimension.delta_scale &&
+                     trailer.dimension.delta_scale > 0.0 && std::isfinite(trailer.dimension.delta_scale),
+                 "JND SVM model ", path, ": malformed line '", line, "'");
       continue;
     }
     std::string name;
@@ -209,6 +225,8 @@ struct JndSvm::Impl {
   // for a loaded model, which owns its own.
   std::vector<ExampleNodes> training_nodes;
   int same_index = 0;
+  JndModelDimension dimension;
+  JndFeatures scale = JndFeatureScale();
   JndFeatureMask features = kAllJndFeatures;
   JndTrainingRanges ranges{};
   std::string name = "(trained in memory)";
@@ -225,14 +243,18 @@ JndSvm JndSvm::Train(const std::vector<JndJudgment>& judgments, const JndSvmTrai
   JSQA_CHECK(args.features[kDelta], "a JND SVM must use delta_db (got features ", JndFeatureList(args.features),
              ")");
   const int count = static_cast<int>(judgments.size());
+  JSQA_CHECK(args.dimension.delta_scale > 0.0, "a JND SVM's delta scale must be > 0 (got ",
+             args.dimension.delta_scale, ")");
   auto impl = std::make_unique<Impl>();
+  impl->dimension = args.dimension;
+  impl->scale = ScaleFor(args.dimension);
   impl->features = args.features;
   impl->ranges = RangesOf(judgments);
   impl->training_nodes.reserve(judgments.size());
   std::vector<svm_node*> rows;
   std::vector<double> labels;
   for (const JndJudgment& judgment : judgments) {
-    impl->training_nodes.push_back(ToTrainingNodes(judgment.features, args.features));
+    impl->training_nodes.push_back(ToTrainingNodes(judgment.features, args.features, impl->scale));
     labels.push_back(judgment.label);
   }
   for (ExampleNodes& nodes : impl->training_nodes) rows.push_back(nodes.data());
@@ -283,13 +305,15 @@ JndSvm JndSvm::Load(const std::string& path) {
   text << file.rdbuf();
   JSQA_CHECK(file.good() || file.eof(), "cannot read JND SVM model ", path);
   const Trailer trailer = ReadTrailer(text.str(), path);
+  impl->dimension = trailer.dimension;
+  impl->scale = ScaleFor(trailer.dimension);
   impl->features = trailer.features;
   impl->ranges = trailer.ranges;
   return JndSvm(std::move(impl));
 }
 
 double JndSvm::SvmProbability(const JndFeatures& features) const {
-  const ExampleNodes nodes = ToNodes(features, impl_->features);
+  const ExampleNodes nodes = ToNodes(features, impl_->features, impl_->scale);
   std::array<double, 2> probabilities{};
   svm_predict_probability(impl_->model.get(), nodes.data(), probabilities.data());
   return probabilities[impl_->same_index];
@@ -320,12 +344,16 @@ double JndSvm::Probability(const JndFeatures& query) const {
     if (!impl_->features[f]) continue;
     const JndFeatureRange& range = impl_->ranges[f];
     const double value = query[f];
+    const bool in_db = f == kSnr || impl_->dimension.name == "snr";
+    const std::string unit = in_db ? " dB" : "";
     JSQA_CHECK(Answers(f, value),
                "JND SVM model ", impl_->name, " was trained on ", JndFeatureNames()[f],
-               f == kSnr ? " (a pair's lower SNR: s - delta when the draw goes down)" : " (the SNR difference)",
-               " from ", FormatFixed(range.min, 2), " to ", FormatFixed(range.max, 2), " dB; this pair's ", FormatFixed(value, 2),
-               " dB is more than ", kJndRangeToleranceDb,
-               " dB outside it: retrain the model over the range the config asks for "
+               f == kSnr ? " (a pair's lower SNR: s - delta when the draw goes down)"
+               : in_db   ? " (the SNR difference)"
+                         : " (the " + impl_->dimension.name + " difference)",
+               " from ", FormatFixed(range.min, 2), " to ", FormatFixed(range.max, 2), unit, "; this pair's ",
+               FormatFixed(value, 2), unit, " is more than ", FormatDouble(Tolerance(f)), unit,
+               " outside it: retrain the model over the range the config asks for "
                "(jsqa-pipeline jnd-svm prior --snr-min/--snr-max/--delta-max) or narrow jnd.snr_*/jnd.delta_*");
     features[f] = std::clamp(value, range.min, range.max);
   }
@@ -346,13 +374,14 @@ double JndSvm::Probability(const JndFeatures& query) const {
   // Spectral distance per dB of Δ, as measured (before any clamp, so that
   // queries on one line share it).
   const double slope = query[kDelta] > 0.0 ? query[kSpectralDistance] / query[kDelta] : 0.0;
+  const double step = kJndEnvelopeStepDb * impl_->dimension.delta_scale / JndFeatureScale()[kDelta];
   const auto on_line = [&](int k) {
     JndFeatures point = features;
-    point[kDelta] = std::clamp(k * kJndEnvelopeStepDb, delta_range.min, delta_range.max);
+    point[kDelta] = std::clamp(k * step, delta_range.min, delta_range.max);
     point[kSpectralDistance] = std::clamp(slope * point[kDelta], distance_range.min, distance_range.max);
     return SvmProbability(point);
   };
-  const double position = features[kDelta] / kJndEnvelopeStepDb;
+  const double position = features[kDelta] / step;
   const int below = static_cast<int>(std::floor(position));
   double envelope = on_line(0);
   for (int k = 1; k <= below; ++k) envelope = std::min(envelope, on_line(k));
@@ -366,19 +395,28 @@ const JndTrainingRanges& JndSvm::training_ranges() const { return impl_->ranges;
 
 const JndFeatureMask& JndSvm::features() const { return impl_->features; }
 
+double JndSvm::Tolerance(int feature) const {
+  return feature == kDelta ? kJndRangeToleranceDb * impl_->dimension.delta_scale / JndFeatureScale()[kDelta]
+                           : kJndRangeToleranceDb;
+}
+
 bool JndSvm::Answers(int feature, double value) const {
   if (feature != kSnr && feature != kDelta) return true;
   if (!impl_->features[static_cast<size_t>(feature)]) return true;
   const JndFeatureRange& range = impl_->ranges[static_cast<size_t>(feature)];
-  return value >= range.min - kJndRangeToleranceDb && value <= range.max + kJndRangeToleranceDb;
+  return value >= range.min - Tolerance(feature) && value <= range.max + Tolerance(feature);
 }
 
 const std::string& JndSvm::name() const { return impl_->name; }
+
+const JndModelDimension& JndSvm::dimension() const { return impl_->dimension; }
 
 void JndSvm::Save(const std::string& path) const {
   JSQA_CHECK(svm_save_model(path.c_str(), impl_->model.get()) == 0, "cannot write JND SVM model ", path);
   std::ofstream file(path, std::ios::binary | std::ios::app);
   file << kTrailerTag << " version " << kTrailerVersion << "\n";
+  file << kTrailerTag << " dimension " << impl_->dimension.name << " " << FormatDouble(impl_->dimension.delta_scale)
+       << "\n";
   file << kTrailerTag << " features";
   for (int f = 0; f < kJndFeatureCount; ++f)
     if (impl_->features[f]) file << " " << JndFeatureNames()[f];

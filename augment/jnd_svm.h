@@ -74,7 +74,19 @@ constexpr double kJndEnvelopeStepDb = 0.25;
 JndFeatureMask ParseJndFeatureList(const std::string& list);
 std::string JndFeatureList(const JndFeatureMask& mask);
 
+// What a model judges: a JND dimension's name ("snr", "codec_mode", ...),
+// and the Δ that counts as one unit for its kernel, in the dimension's own
+// unit (delta_db's scale, 3 dB, for snr: one unit ≈ one JND). Pairs of
+// another dimension carry Δ in its unit in the delta_db slot, and their
+// base in the snr_db slot is the noise step's SNR. The envelope's Δ step
+// and the range tolerance scale with it (a twelfth, a third).
+struct JndModelDimension {
+  std::string name = "snr";
+  double delta_scale = 3.0;
+};
+
 struct JndSvmTrainArgs {
+  JndModelDimension dimension;
   double c = 4.0;       // C-SVC cost
   double gamma = 0.5;   // RBF gamma, on scaled features
   int folds = 5;        // cross-validation folds for the reported accuracy
@@ -116,6 +128,8 @@ class JndSvm {
   bool Answers(int feature, double value) const;
   // The file it was loaded from, or "(trained in memory)".
   const std::string& name() const;
+  // What it judges (a model file without the line is an snr model).
+  const JndModelDimension& dimension() const;
   // Writes the libsvm model and the training ranges; throws naming path.
   void Save(const std::string& path) const;
 
@@ -123,6 +137,9 @@ class JndSvm {
   struct Impl;
   explicit JndSvm(std::unique_ptr<Impl> impl);
   double SvmProbability(const JndFeatures& features) const;
+  // How far outside its training range a feature may be (Answers): the
+  // dB tolerance for snr_db, scaled with the dimension's Δ for delta_db.
+  double Tolerance(int feature) const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,9 +1,9 @@
 #include "listen/judgment_export.h"
 
-#include <filesystem>
 #include <sstream>
 
 #include "listen/listener_answers.h"
+#include "listen/listening_condition.h"
 #include "listen/listening_store.h"
 #include "pipeline/base/config_keys.h"
 #include "pipeline/base/csv.h"
@@ -20,8 +20,8 @@ JudgmentExport ExportJudgments(const std::string& db_path) {
   JudgmentExport exported;
   exported.stimulus_seconds = config.stimulus_seconds;
   std::ostringstream csv;
-  csv << "clean_path,clean_offset_s,noise_path,noise_offset_s,snr_db,delta_db,label,dimension,chain,delta,"
-         "environment,listener,trial\n";
+  csv << "clean_path,clean_offset_s,noise_path,noise_offset_s,snr_db,delta_db,label,dimension,chain,chain_b,delta,"
+         "chain_seed,chain_key,environment,listener,trial\n";
   for (const StoredListener& listener : store.Listeners()) {
     ++exported.listeners;
     const std::vector<StoredTrial> trials = store.Trials(listener.id);
@@ -36,17 +36,24 @@ JudgmentExport ExportJudgments(const std::string& db_path) {
       const int label = same_different ? (*trial.choice == 0 ? 1 : 0) : (trial.correct ? 0 : 1);
       const bool snr = trial.dimension == "snr";
       const double snr_db = snr && down ? trial.base - trial.delta : trial.base;
+      // B's chain: the condition with the dimension's step moved by Δ.
+      const std::vector<ChainStep> steps_b = MovedSteps(
+          ParseListeningCondition(trial.chain, trial.dimension, trial.base, "listen"), trial.delta, !down);
+      const std::string chain_b = steps_b.empty() ? "noise" : "noise>" + ChainText(steps_b);
       const std::vector<std::string> fields = {
-          std::filesystem::absolute(trial.clean_path).string(),
+          trial.clean_path,
           FormatDouble(trial.clean_offset / kRate),
-          std::filesystem::absolute(trial.noise_path).string(),
+          trial.noise_path,
           FormatDouble(trial.noise_offset / kRate),
           FormatDouble(snr_db),
           FormatDouble(snr ? trial.delta : 0.0),
           std::to_string(label),
           trial.dimension,
           trial.chain,
+          chain_b,
           FormatDouble(trial.delta),
+          std::to_string(config.seed),
+          std::to_string(trial.stimulus_key),
           trial.staircase,
           std::to_string(listener.id),
           std::to_string(trial.id)};

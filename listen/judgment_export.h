@@ -5,13 +5,14 @@
 // trials say nothing about the JND).
 //
 // Columns: clean_path, clean_offset_s, noise_path, noise_offset_s, snr_db,
-// delta_db, label (1 = heard as the same), then dimension, chain, delta
-// (in the dimension's unit), environment, listener, trial. For the snr
-// dimension (snr_db, snr_db + delta_db) is the pair; for others snr_db is
-// the condition's SNR and delta_db is 0, and `jnd-svm train` leaves the
-// rows out. Labels: n-AFC, a right answer = heard different (0), a wrong
-// one = 1 (it includes lucky guesses: P(right) = γ + (1 − γ)·P(heard)); same/different,
-// "same" = 1.
+// delta_db, label (1 = heard as the same), then dimension, chain (the
+// condition), chain_b (B's steps), delta (in the dimension's unit),
+// chain_seed, chain_key (the steps' random draws), environment, listener,
+// trial: with them `jnd-svm train` rebuilds each pair as it was heard. For
+// the snr dimension (snr_db, snr_db + delta_db) is the pair; for others
+// snr_db is the condition's SNR and delta_db is 0. Labels: n-AFC, a right
+// answer = heard different (0), a wrong one = 1 (it includes lucky
+// guesses: P(right) = γ + (1 − γ)·P(heard)); same/different, "same" = 1.
 #pragma once
 
 #include <string>

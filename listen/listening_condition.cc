@@ -1,7 +1,5 @@
 #include "listen/listening_condition.h"
 
-#include <regex>
-
 #include "augment/degradations/jnd_dimension.h"
 #include "augment/jnd_pair.h"
 #include "pipeline/base/config.h"
@@ -18,24 +16,13 @@ ListeningCondition ParseListeningCondition(const std::string& chain, const std::
   const std::vector<std::string> parts = SplitList(chain, '>');
   if (parts.empty() || parts.front() != "noise")
     throw UsageError(chain_key + ": a condition starts with noise (its SNR is " + prefix + ".snr_db)");
-  static const std::regex step_text(R"(([a-z0-9_]+)\(([-+0-9.eE]+)\))");
-  const DegradationRegistry& registry = BuiltinDegradations();
-  for (size_t i = 1; i < parts.size(); ++i) {
-    std::smatch match;
-    if (!std::regex_match(parts[i], match, step_text))
-      throw UsageError(chain_key + ": '" + parts[i] + "' is not name(strength), e.g. opus(16)");
-    const Degradation* degradation = nullptr;
-    try {
-      degradation = &registry.Get(match[1]);
-      ChainStep step{match[1], std::stod(match[2])};
-      CheckStrength(*degradation, step.strength);
-      condition.steps.push_back(step);
-    } catch (const UsageError&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw UsageError(chain_key + ": " + e.what());
-    }
+  const size_t first_step = chain.find('>');
+  try {
+    condition.steps = ParseChainText(first_step == std::string::npos ? "" : chain.substr(first_step + 1));
+  } catch (const Error& e) {
+    throw UsageError(chain_key + ": " + e.what());
   }
+  const DegradationRegistry& registry = BuiltinDegradations();
   const std::string dimension_key = prefix + ".dimension = " + dimension;
   try {
     FindJndDimension(dimension);
@@ -69,6 +56,16 @@ void CheckDeltaStaysInDomain(const ListeningCondition& condition, bool upwards, 
   }
 }
 
+std::vector<ChainStep> MovedSteps(const ListeningCondition& condition, double delta, bool upwards) {
+  std::vector<ChainStep> steps = condition.steps;
+  if (!condition.moves_snr() && delta > 0.0) {
+    ChainStep& moved = steps[condition.dimension_step];
+    moved.strength =
+        MoveStrength(BuiltinDegradations().Get(moved.degradation), moved.strength, upwards ? delta : -delta);
+  }
+  return steps;
+}
+
 StimulusPair MakeStimulusPair(const std::vector<float>& clean, const std::vector<float>& noise,
                               const ListeningCondition& condition, double delta, bool upwards,
                               const StimulusArgs& args) {
@@ -80,15 +77,8 @@ StimulusPair MakeStimulusPair(const std::vector<float>& clean, const std::vector
   JndPair pair;
   MixJndPair(clean, noise, condition.snr_db, moved_snr, mix, pair);
   if (!condition.steps.empty()) {
-    std::vector<ChainStep> steps_b = condition.steps;
-    if (!condition.moves_snr()) {
-      ChainStep& moved = steps_b[condition.dimension_step];
-      if (delta > 0.0)
-        moved.strength = MoveStrength(BuiltinDegradations().Get(moved.degradation), moved.strength,
-                                      upwards ? delta : -delta);
-    }
     pair.a = ApplyChain(pair.a, condition.steps, args.seed, args.key).samples;
-    pair.b = ApplyChain(pair.b, steps_b, args.seed, args.key).samples;
+    pair.b = ApplyChain(pair.b, MovedSteps(condition, delta, upwards), args.seed, args.key).samples;
     LevelJndPair(mix, pair);
   }
   return {std::move(pair.a), std::move(pair.b)};

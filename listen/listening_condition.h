@@ -34,6 +34,11 @@ ListeningCondition ParseListeningCondition(const std::string& chain, const std::
 // down) leaves the moved degradation's domain.
 void CheckDeltaStaysInDomain(const ListeningCondition& condition, bool upwards, double delta, const std::string& key);
 
+// B's steps: the condition's with the dimension's step moved by delta (>= 0)
+// up or down (MoveStrength); the condition's own for snr, which moves in
+// the mix. Throws jsqa::Error when the move leaves the domain.
+std::vector<ChainStep> MovedSteps(const ListeningCondition& condition, double delta, bool upwards);
+
 struct StimulusArgs {
   double level_dbfs = -26.0;  // RMS of both signals
   uint64_t seed = 1;          // with key: the chain's random draws

@@ -16,6 +16,7 @@
 #include "augment/resampler.h"
 #include "augment/segment.h"
 #include "listen/listener_answers.h"
+#include "listen/listening_condition.h"
 #include "listen/listening_store.h"
 #include "pipeline/base/config_keys.h"
 #include "pipeline/base/csv.h"
@@ -68,18 +69,28 @@ class RecordingCache {
   std::map<std::string, std::vector<float>> cache_;
 };
 
-JudgedPair Judged(const StoredTrial& trial, int heard_same, double stimulus_seconds, bool down,
-                  RecordingCache& recordings) {
-  const int64_t segment = std::llround(stimulus_seconds * kRate);
+JudgedPair Judged(const StoredTrial& trial, int heard_same, const ListenConfig& config, RecordingCache& recordings) {
+  const int64_t segment = std::llround(config.stimulus_seconds * kRate);
   const std::vector<float>& speech = recordings.Get(trial.clean_path);
   const int64_t available = static_cast<int64_t>(speech.size()) - trial.clean_offset;
   JSQA_CHECK(available > 0, trial.clean_path, ": offset past its end");
   const std::vector<float> clean = PadToLength(Crop(speech, trial.clean_offset, std::min(segment, available)), segment);
   const std::vector<float> noise = LoopToLength(recordings.Get(trial.noise_path), trial.noise_offset, segment);
-  const double low = down ? trial.base - trial.delta : trial.base;
+  const bool upwards = config.direction == DegradeDirection::kUp;
+  const ListeningCondition condition = ParseListeningCondition(trial.chain, trial.dimension, trial.base, "listen");
+  // As `jnd-svm train` rebuilds an exported row: the lower SNR first.
+  const double moved = condition.moves_snr() ? trial.delta : 0.0;
+  const double low = upwards ? trial.base : trial.base - moved;
   JndPair pair;
-  MixJndPair(clean, noise, low, low + trial.delta, JndMixArgs{}, pair);
-  return {ComputeJndFeatures(pair.a, pair.b, noise, pair.snr_a_db, pair.snr_b_db, kRate), heard_same};
+  MixJndPair(clean, noise, low, low + moved, JndMixArgs{}, pair);
+  if (!condition.steps.empty()) {
+    pair.a = ApplyChain(pair.a, condition.steps, config.seed, trial.stimulus_key).samples;
+    pair.b = ApplyChain(pair.b, MovedSteps(condition, trial.delta, upwards), config.seed, trial.stimulus_key).samples;
+    LevelJndPair(JndMixArgs{}, pair);
+  }
+  JndFeatures features = ComputeJndFeatures(pair.a, pair.b, noise, pair.snr_a_db, pair.snr_b_db, kRate);
+  if (!condition.moves_snr()) features[kDelta] = trial.delta;
+  return {features, heard_same};
 }
 
 // ROC AUC of scores for positives (Mann-Whitney, ties counted half).
@@ -128,7 +139,8 @@ SvmAgreement ShippedAgreement(const JndSvm& svm, const std::vector<JudgedPair>& 
 
 // k-fold cross-validation of an SVM trained on the judgments: each pair is
 // scored by a model that never saw it. Folds from a seeded shuffle.
-SvmAgreement CrossValidated(const std::vector<JudgedPair>& pairs, const ListeningReportArgs& args) {
+SvmAgreement CrossValidated(const std::vector<JudgedPair>& pairs, const std::string& dimension,
+                            const ListeningReportArgs& args) {
   std::vector<size_t> order(pairs.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   CounterRng rng(args.seed, StableHash64("listen-report-folds"));
@@ -138,7 +150,12 @@ SvmAgreement CrossValidated(const std::vector<JudgedPair>& pairs, const Listenin
   std::vector<double> scores;
   std::vector<int> different;
   JndSvmTrainArgs train;
-  train.features = ParseJndFeatureList("snr_db,delta_db,spectral_distance");
+  // Every pair of a test shares its condition, so its lower SNR is the
+  // condition minus Δ: snr_db would only repeat delta_db, and the SVM's
+  // monotone envelope (which holds snr_db still) would read it off its
+  // training line. Δ and the spectral distance carry what there is.
+  train.features = ParseJndFeatureList("delta_db,spectral_distance");
+  train.dimension = {dimension, FindJndDimension(dimension).default_delta};
   train.seed = args.seed;
   for (int fold = 0; fold < args.folds; ++fold) {
     std::vector<JndJudgment> training;
@@ -181,7 +198,6 @@ ListeningReport BuildListeningReport(const std::string& db_path, const Listening
   PsychometricFitArgs fit_args;
   fit_args.guess_rate = GuessRate(config.task);
   const ScreeningRule rule = config.Screening();
-  const bool down = config.direction == DegradeDirection::kDown;
   std::map<std::string, std::vector<PsychometricTrial>> pooled;
   std::vector<JndEstimate> per_listener;
   std::vector<StoredTrial> judged;
@@ -210,19 +226,23 @@ ListeningReport BuildListeningReport(const std::string& db_path, const Listening
     report.estimates.push_back(Estimate("pooled", environment, answers, fit_args, args));
   for (JndEstimate& estimate : per_listener) report.estimates.push_back(std::move(estimate));
 
-  if (config.dimension != "snr") {
-    report.svm_note = "the JND SVM judges SNR pairs; this test's dimension is " + config.dimension;
-  } else if (judged.empty()) {
+  if (judged.empty()) {
     report.svm_note = "no judged pairs from included listeners";
   } else {
     RecordingCache recordings;
     std::vector<JudgedPair> pairs;
-    for (size_t i = 0; i < judged.size(); ++i)
-      pairs.push_back(Judged(judged[i], judged_same[i], config.stimulus_seconds, down, recordings));
-    if (!args.svm_model.empty())
-      report.shipped = ShippedAgreement(JndSvm::Load(args.svm_model), pairs, args.svm_threshold);
-    if (static_cast<int>(pairs.size()) >= 2 * args.folds) report.retrained = CrossValidated(pairs, args);
-    else report.svm_note = "too few judged pairs to cross-validate a freshly trained SVM";
+    for (size_t i = 0; i < judged.size(); ++i) pairs.push_back(Judged(judged[i], judged_same[i], config, recordings));
+    if (!args.svm_model.empty()) {
+      JndSvm svm = JndSvm::Load(args.svm_model);
+      if (svm.dimension().name == config.dimension)
+        report.shipped = ShippedAgreement(svm, pairs, args.svm_threshold);
+      else
+        report.svm_note = args.svm_model + " judges " + svm.dimension().name + " pairs, not " + config.dimension;
+    }
+    if (static_cast<int>(pairs.size()) >= 2 * args.folds)
+      report.retrained = CrossValidated(pairs, config.dimension, args);
+    else
+      report.svm_note = "too few judged pairs to cross-validate a freshly trained SVM";
   }
   return report;
 }

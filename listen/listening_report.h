@@ -1,10 +1,11 @@
 // `jsqa-pipeline listen report`: what the listeners' answers say. Per
 // listener and pooled, per noise environment: the psychometric function
 // fitted by maximum likelihood (listen/psychometric_fit.h), the JND at 50 %
-// and 75 % detection with 95 % bootstrap intervals, and a plot; then, for
-// the snr dimension, the JND SVM against the listeners on the judged
-// pairs: a shipped model's accuracy and ROC AUC, and a model trained on the
-// judgments themselves, cross-validated. Screening as in the export.
+// and 75 % detection with 95 % bootstrap intervals, and a plot; then the
+// JND SVM against the listeners on the judged pairs (rebuilt as `jnd-svm
+// train` rebuilds them): a given model's accuracy and ROC AUC when it is of
+// the test's dimension, and a model trained on the judgments themselves,
+// cross-validated. Screening as in the export.
 #pragma once
 
 #include <cstdint>

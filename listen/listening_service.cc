@@ -34,7 +34,8 @@ bool IsAudioFile(const fs::path& path) {
 }
 
 // Files as given; folders searched recursively, sorted so that draws do
-// not depend on directory order.
+// not depend on directory order. Absolute: the database's trials are read
+// again (export, report) from other working folders.
 std::vector<std::string> AudioFiles(const std::string& list, const std::string& key) {
   std::vector<std::string> files;
   for (const std::string& input : SplitList(list)) {
@@ -51,6 +52,7 @@ std::vector<std::string> AudioFiles(const std::string& list, const std::string& 
     }
   }
   if (files.empty()) throw UsageError(key + " = " + list + ": no audio files (.wav, .flac, .ogg)");
+  for (std::string& file : files) file = fs::absolute(file).lexically_normal().string();
   return files;
 }
 

@@ -36,8 +36,11 @@ void PretrainStage::CheckInputs(const Config& config, const std::set<std::string
   const auto& settings = config.Get<PretrainConfig>("pretrain");
   if (settings.source == PretrainConfig::Source::kShards)
     RequireInputOrSetting(inputs, "synth", settings.shards, "pretrain.shards");
-  else
-    LoadJndSvm(config.Get<JndConfig>("jnd"));  // pairs are drawn on the fly: the model must cover [jnd]
+  else {
+    // Pairs are drawn on the fly: the models must cover [jnd].
+    LoadJndSvm(config.Get<JndConfig>("jnd"));
+    LoadDimensionSvms(config.Get<JndConfig>("jnd"));
+  }
 }
 
 std::string PretrainStage::Fingerprint(const Config& config) const {

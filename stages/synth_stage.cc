@@ -17,6 +17,7 @@ std::string SynthStage::Fingerprint(const Config& config) const { return SvmMode
 
 void SynthStage::CheckInputs(const Config& config, const std::set<std::string>&) const {
   LoadJndSvm(config.Get<JndConfig>("jnd"));
+  LoadDimensionSvms(config.Get<JndConfig>("jnd"));
 }
 
 void SynthStage::Run(StageContext& context) const {

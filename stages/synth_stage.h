@@ -18,7 +18,8 @@ class SynthStage : public Stage {
   // Only the speech and noise manifests of prepare: a NISQA change leaves synth as it was.
   std::vector<std::string> InputFiles(const std::string& input, const Config& config) const override;
   std::string Fingerprint(const Config& config) const override;
-  // The SVM model exists and covers the [jnd] ranges (LoadJndSvm).
+  // The SVM models exist and cover the [jnd] ranges (LoadJndSvm,
+  // LoadDimensionSvms).
   void CheckInputs(const Config& config, const std::set<std::string>& inputs) const override;
   void Run(StageContext& context) const override;
 };

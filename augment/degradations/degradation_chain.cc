@@ -1,6 +1,9 @@
 #include "augment/degradations/degradation_chain.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <regex>
 
 #include "augment/degradations/jnd_dimension.h"
 #include "augment/degradations/packet_loss.h"
@@ -68,6 +71,26 @@ std::string ChainText(const std::vector<ChainStep>& steps) {
   for (const ChainStep& step : steps)
     text += (text.empty() ? "" : ">") + step.degradation + "(" + FormatDouble(step.strength) + ")";
   return text;
+}
+
+std::vector<ChainStep> ParseChainText(const std::string& text, const DegradationRegistry& registry) {
+  std::vector<ChainStep> steps;
+  if (text.empty()) return steps;
+  static const std::regex step_text(R"(([a-z0-9_]+)\(([-+0-9.eE]+)\))");
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    const size_t end = std::min(text.find('>', begin), text.size());
+    const std::string part = text.substr(begin, end - begin);
+    std::smatch match;
+    JSQA_CHECK(std::regex_match(part, match, step_text), "'", part, "' is not name(strength), e.g. opus(16)");
+    char* number_end = nullptr;
+    const double strength = std::strtod(match[2].str().c_str(), &number_end);
+    JSQA_CHECK(*number_end == '\0' && std::isfinite(strength), "'", part, "': the strength is not a number");
+    CheckStrength(registry.Get(match[1]), strength);
+    steps.push_back({match[1], strength});
+    begin = end + 1;
+  }
+  return steps;
 }
 
 }  // namespace jsqa

@@ -50,4 +50,10 @@ ChainPair MakeChainPair(const std::vector<float>& input, const std::vector<Chain
 // "white_noise(10)>amr_wb(12.65)>packet_loss(0.1)", for logs and shards.
 std::string ChainText(const std::vector<ChainStep>& steps);
 
+// The inverse of ChainText ("" gives no steps). Throws jsqa::Error naming
+// the part for text that is not name(strength), an unknown degradation or
+// a strength outside its domain.
+std::vector<ChainStep> ParseChainText(const std::string& text,
+                                      const DegradationRegistry& registry = BuiltinDegradations());
+
 }  // namespace jsqa

@@ -61,6 +61,23 @@ const JndDimension& DimensionOf(const Degradation& degradation) {
   throw Error(degradation.name() + ": its strength " + strength_name + " belongs to no JND dimension");
 }
 
+double StrengthDifference(const Degradation& degradation, double a, double b) {
+  const JndDimension& dimension = DimensionOf(degradation);
+  const StrengthParameter parameter = degradation.strength();
+  if (dimension.delta_unit == "Bark") return std::fabs(HzToBark(b) - HzToBark(a));
+  if (dimension.name == "clip_threshold") return std::fabs(20.0 * std::log10(b / a));
+  if (!parameter.levels.empty()) {
+    const auto index = [&](double value) {
+      const auto found = std::find(parameter.levels.begin(), parameter.levels.end(), value);
+      JSQA_CHECK(found != parameter.levels.end(), parameter.name, " = ", FormatDouble(value), " is not one of ",
+                 parameter.DomainText());
+      return found - parameter.levels.begin();
+    };
+    return static_cast<double>(std::labs(index(b) - index(a)));
+  }
+  return std::fabs(b - a);
+}
+
 double MoveStrength(const Degradation& degradation, double strength, double signed_delta) {
   const JndDimension& dimension = DimensionOf(degradation);
   const StrengthParameter parameter = degradation.strength();

@@ -33,6 +33,11 @@ const JndDimension& FindJndDimension(const std::string& name);
 // The dimension a degradation's strength belongs to.
 const JndDimension& DimensionOf(const Degradation& degradation);
 
+// How far apart two strengths are in the dimension's unit (≥ 0): Bark for
+// cut-offs, modes for codecs, dB for clipping thresholds. The Δ a JND SVM
+// of the dimension is given.
+double StrengthDifference(const Degradation& degradation, double a, double b);
+
 // The strength moved by signed_delta in the dimension's unit (a codec's
 // modes rounded, at least one); throws jsqa::Error when that leaves the
 // domain. A listening test's "more degraded" interval must move one way.

@@ -136,6 +136,7 @@ ChainDraw ChainPlan::Draw(CounterRng& rng) const {
     const Degradation& degradation = BuiltinDegradations().Get(draw.steps_a[moved].degradation);
     try {
       draw.steps_b[moved].strength = ShiftStrength(degradation, draw.steps_a[moved].strength, delta, upwards);
+      draw.delta = StrengthDifference(degradation, draw.steps_a[moved].strength, draw.steps_b[moved].strength);
     } catch (const Error& error) {
       draw.failure = error.what();
     }

@@ -55,6 +55,10 @@ struct ChainDraw {
   std::vector<ChainStep> steps_a;  // after the noise
   std::vector<ChainStep> steps_b;  // the same, one step moved when dimension is not snr
   uint64_t key = 0;                // the chain's draws: ApplyChain(..., seed, key)
+  // Δ as realised between steps_a and steps_b, in the dimension's unit
+  // (StrengthDifference: whole modes for a codec); 0 for snr, whose Δ is
+  // in the pair's SNRs.
+  double delta = 0.0;
   // Why this draw cannot make a pair (a strength that cannot move by Δ
   // inside its domain), "" when it can.
   std::string failure;

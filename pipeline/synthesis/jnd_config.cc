@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "augment/active_speech_level.h"
+#include "augment/degradations/jnd_dimension.h"
 #include "pipeline/base/error.h"
 
 namespace jsqa {
@@ -64,6 +65,9 @@ void JndConfig::Declare(KeyDeclarations& keys) {
            "skip speech files clipped at the source (runs of 3+ full-scale samples; code clipped); they are "
            "counted either way");
   keys.Key("svm_model", svm_model, "JND SVM model file (jsqa-pipeline jnd-svm train); empty: accept every pair");
+  keys.Key("svm_models", svm_models,
+           "JND SVMs for dimensions other than snr, \"codec_mode:FILE, loss_rate:FILE\" (jnd-svm train "
+           "--dimension); a dimension without one is judged by its published prior (c50) or accepted unjudged");
   keys.Key("svm_threshold", svm_threshold, "accept a pair when the SVM's P(heard as the same) is at least this")
       .Between(0, 1);
   keys.Key("max_draws", max_draws, "parameter draws per segment before the pair is dropped").AtLeast(1);
@@ -88,6 +92,28 @@ void JndConfig::ValidateTogether(const std::string& prefix) const {
   range("snr_min_db", snr_min_db, "snr_max_db", snr_max_db);
   range("delta_min_db", delta_min_db, "delta_max_db", delta_max_db);
   ParseDimensions(dimensions, deltas, ParseChains(chains, p + "chains"), p + "dimensions", p + "deltas");
+  ParsedSvmModels();
+}
+
+std::vector<std::pair<std::string, std::string>> JndConfig::ParsedSvmModels() const {
+  std::vector<std::pair<std::string, std::string>> models;
+  for (const std::string& entry : SplitList(svm_models)) {
+    const size_t colon = entry.find(':');
+    const std::string key = "jnd.svm_models = " + svm_models;
+    if (colon == std::string::npos || colon == 0 || colon + 1 == entry.size())
+      throw UsageError(key + ": '" + entry + "' is not DIMENSION:FILE");
+    const std::string dimension = entry.substr(0, colon);
+    try {
+      FindJndDimension(dimension);
+    } catch (const Error& e) {
+      throw UsageError(key + ": " + e.what());
+    }
+    if (dimension == kSnrDimension) throw UsageError(key + ": the snr dimension's SVM is jnd.svm_model");
+    for (const auto& [known, file] : models)
+      if (known == dimension) throw UsageError(key + ": " + dimension + " is named twice");
+    models.emplace_back(dimension, entry.substr(colon + 1));
+  }
+  return models;
 }
 
 std::vector<WeightedChain> JndConfig::ParsedChains() const { return ParseChains(chains, "jnd.chains"); }

@@ -42,6 +42,7 @@ struct JndConfig : ConfigSection {
   // with this, their segments are skipped as clipped too.
   bool skip_clipped_speech = false;
   std::string svm_model = "configs/jnd-svm.model";  // empty: accept every pair
+  std::string svm_models;  // SVMs of other dimensions, "codec_mode:FILE, loss_rate:FILE"
   double svm_threshold = 0.5;  // accept when P(heard as the same) >= this
   int max_draws = 8;           // draws per segment before the pair is dropped
   // Degradation chains and JND dimensions (pipeline/synthesis/chain_plan.h).
@@ -58,6 +59,8 @@ struct JndConfig : ConfigSection {
   // chains and dimensions parsed (checked once already by ValidateTogether).
   std::vector<WeightedChain> ParsedChains() const;
   std::vector<WeightedDimension> ParsedDimensions() const;
+  // svm_models as (dimension, file) pairs (checked by ValidateTogether).
+  std::vector<std::pair<std::string, std::string>> ParsedSvmModels() const;
   int64_t DropoutSamples(int sample_rate) const;
   // The segment's reason to be skipped, if any: quiet, mostly silent, or
   // needing more than max_gain_db to reach the level rule's target.

@@ -4,7 +4,9 @@
 #include "augment/counter_rng.h"
 #include "augment/sample_defects.h"
 #include "pipeline/base/error.h"
+#include "augment/degradations/jnd_dimension.h"
 #include "augment/jnd_features.h"
+#include "augment/jnd_prior.h"
 #include "augment/mix.h"
 #include "augment/resampler.h"
 #include "augment/segment.h"
@@ -16,11 +18,12 @@
 namespace jsqa {
 
 PairMaker::PairMaker(const std::vector<ManifestItem>& speech, const NoiseBank& noise, const JndSvm* svm,
-                     const JndConfig& jnd, const DegradationRangesConfig& ranges, const SynthConfig& synth,
+                     const std::map<std::string, JndSvm>& dimension_svms, const JndConfig& jnd, const DegradationRangesConfig& ranges, const SynthConfig& synth,
                      const AudioConfig& audio)
     : speech_(speech),
       noise_(noise),
       svm_(svm),
+      dimension_svms_(dimension_svms),
       jnd_(jnd),
       synth_(synth),
       audio_(audio),
@@ -137,13 +140,14 @@ bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utt
       continue;
     }
     // Only the features the model uses: the shipped one needs no spectrum.
-    // The SVM judges SNR differences; other dimensions are accepted and
-    // counted as unjudged.
-    const bool judged = svm_ && chain.dimension == kSnrDimension;
-    const double probability =
+    // SNR pairs are judged here, before any later step; the other
+    // dimensions differ only after the chain, and are judged then.
+    const bool snr_pair = chain.dimension == kSnrDimension;
+    bool judged = svm_ && snr_pair;
+    double probability =
         judged ? svm_->Probability(ComputeJndFeatures(pair.a, pair.b, noise, pair.snr_a_db, pair.snr_b_db,
                                                     audio_.sample_rate, svm_->features()))
-             : 1.0;
+               : 1.0;
     if (probability < jnd_.svm_threshold) continue;
     if (!chain.steps_a.empty()) {
       try {
@@ -155,6 +159,13 @@ bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utt
                         << e.what();
         ++counts.failed_by_dimension[chain.dimension];
         continue;
+      }
+    }
+    if (!snr_pair) {
+      if (const std::optional<double> same = JudgeChainPair(chain, pair, noise)) {
+        judged = true;
+        probability = *same;
+        if (probability < jnd_.svm_threshold) continue;
       }
     }
     ++counts.accepted_by_environment[environment];
@@ -187,6 +198,22 @@ std::string StepsJson(const std::vector<ChainStep>& steps, const ChainOutput& ou
 }
 
 }  // namespace
+
+std::optional<double> PairMaker::JudgeChainPair(const ChainDraw& chain, const JndPair& pair,
+                                                const std::vector<float>& noise) const {
+  const auto svm = dimension_svms_.find(chain.dimension);
+  if (svm != dimension_svms_.end()) {
+    // The noise step's SNR (the same for A and B) in the snr_db slot, Δ in
+    // the dimension's unit in the delta_db slot (JndModelDimension).
+    JndFeatures features = ComputeJndFeatures(pair.a, pair.b, noise, pair.snr_a_db, pair.snr_b_db,
+                                              audio_.sample_rate, svm->second.features());
+    features[kDelta] = chain.delta;
+    return svm->second.Probability(features);
+  }
+  const JndDimension& dimension = FindJndDimension(chain.dimension);
+  if (dimension.validated) return PublishedJndSameProbability(dimension.default_delta, chain.delta);
+  return std::nullopt;
+}
 
 void PairMaker::DegradeAfterNoise(const ChainDraw& chain, JndPair& pair) const {
   ChainOutput a = ApplyChain(pair.a, chain.steps_a, synth_.seed, chain.key);

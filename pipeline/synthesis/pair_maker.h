@@ -8,7 +8,10 @@
 // its strengths and the key of its own draws.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "augment/jnd_pair.h"
@@ -39,9 +42,12 @@ struct UnitResult {
 
 class PairMaker {
  public:
-  // svm may be null: every pair is accepted with probability 1.
+  // svm judges snr pairs and may be null: every pair is accepted with
+  // probability 1. dimension_svms judge the other dimensions' pairs; a
+  // dimension without one is judged by its published prior when it has one
+  // (c50), else accepted and counted unjudged.
   PairMaker(const std::vector<ManifestItem>& speech, const NoiseBank& noise, const JndSvm* svm,
-            const JndConfig& jnd, const DegradationRangesConfig& ranges, const SynthConfig& synth,
+            const std::map<std::string, JndSvm>& dimension_svms, const JndConfig& jnd, const DegradationRangesConfig& ranges, const SynthConfig& synth,
             const AudioConfig& audio);
 
   // Never throws for bad input: an unreadable or silent utterance is logged
@@ -55,10 +61,15 @@ class PairMaker {
   // The chain's steps after the noise, applied to pair.a and pair.b, which
   // are then levelled again. Throws jsqa::Error from a step.
   void DegradeAfterNoise(const ChainDraw& chain, JndPair& pair) const;
+  // P(heard as the same) of a degraded pair of a dimension other than snr,
+  // by its SVM or its published prior; nullopt when neither judges it.
+  std::optional<double> JudgeChainPair(const ChainDraw& chain, const JndPair& pair,
+                                       const std::vector<float>& noise) const;
 
   const std::vector<ManifestItem>& speech_;
   const NoiseBank& noise_;
   const JndSvm* svm_;
+  const std::map<std::string, JndSvm>& dimension_svms_;
   const JndConfig& jnd_;
   const SynthConfig& synth_;
   const AudioConfig& audio_;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "augment/degradations/jnd_dimension.h"
 #include "pipeline/base/error.h"
 #include "augment/jnd_svm.h"
 #include "pipeline/synthesis/audio_config.h"
@@ -108,10 +109,45 @@ std::optional<JndSvm> LoadJndSvm(const JndConfig& jnd) {
   return svm;
 }
 
+std::map<std::string, JndSvm> LoadDimensionSvms(const JndConfig& jnd) {
+  std::map<std::string, JndSvm> svms;
+  const std::vector<WeightedDimension> dimensions = jnd.ParsedDimensions();
+  for (const auto& [dimension, file] : jnd.ParsedSvmModels()) {
+    const std::string key = "jnd.svm_models: " + dimension + ":" + file;
+    if (!fs::is_regular_file(file)) throw UsageError(key + ": no such file");
+    JndSvm svm = JndSvm::Load(file);
+    if (svm.dimension().name != dimension)
+      throw UsageError(key + ": the model judges " + svm.dimension().name + " pairs (jnd-svm train --dimension)");
+    // The pairs it will judge: the noise step's SNR over [snr_min_db,
+    // snr_max_db], Δ in (0, the dimension's largest], a codec's from one
+    // mode.
+    const double smallest = FindJndDimension(dimension).delta_unit == "modes" ? 1.0 : 0.0;
+    for (const WeightedDimension& drawn : dimensions) {
+      if (drawn.name != dimension) continue;
+      const double largest = std::max(smallest, drawn.largest_delta);
+      const bool covers = svm.Answers(kSnr, jnd.snr_min_db) && svm.Answers(kSnr, jnd.snr_max_db) &&
+                          svm.Answers(kDelta, smallest) && svm.Answers(kDelta, largest);
+      if (!covers) {
+        const JndTrainingRanges& ranges = svm.training_ranges();
+        throw UsageError(key + ": trained on snr_db " + Rounded(ranges[kSnr].min) + " to " +
+                         Rounded(ranges[kSnr].max) + " and Δ " + Rounded(ranges[kDelta].min) + " to " +
+                         Rounded(ranges[kDelta].max) + ", but the config draws snr_db " + Rounded(jnd.snr_min_db) +
+                         " to " + Rounded(jnd.snr_max_db) + " and Δ " + Rounded(smallest) + " to " + Rounded(largest) +
+                         " (jnd.snr_*, jnd.deltas): retrain it over that range or narrow them");
+      }
+    }
+    svms.emplace(dimension, std::move(svm));
+  }
+  return svms;
+}
+
 std::string SvmModelFingerprint(const Config& config) {
   const auto& jnd = config.Get<JndConfig>("jnd");
-  if (jnd.svm_model.empty() || !fs::is_regular_file(jnd.svm_model)) return "";
-  return Sha256File(jnd.svm_model);
+  std::string fingerprint =
+      jnd.svm_model.empty() || !fs::is_regular_file(jnd.svm_model) ? "" : Sha256File(jnd.svm_model);
+  for (const auto& [dimension, file] : jnd.ParsedSvmModels())
+    if (fs::is_regular_file(file)) fingerprint += " " + dimension + ":" + Sha256File(file);
+  return fingerprint;
 }
 
 SynthSetup::SynthSetup(const Config& config, const std::vector<ManifestItem>& speech,
@@ -129,6 +165,7 @@ SynthSetup::SynthSetup(const Config& config, const std::vector<ManifestItem>& sp
   for (const SkippedEntry& entry : plan_.skipped())
     JSQA_LOG(kDebug) << "synth: skipped " << entry.where << ": " << entry.reason;
   svm_ = LoadSvm(config.Get<JndConfig>("jnd"));
+  dimension_svms_ = LoadDimensionSvms(config.Get<JndConfig>("jnd"));
 }
 
 const PairMaker& SynthSetup::maker() {
@@ -145,7 +182,7 @@ const PairMaker& SynthSetup::maker() {
     noise_args.dropout_samples = jnd.DropoutSamples(audio.sample_rate);
     noise_args.max_dropout_fraction = jnd.max_noise_dropout_fraction;
     bank_ = std::make_unique<NoiseBank>(noise_, noise_args);
-    maker_ = std::make_unique<PairMaker>(speech_, *bank_, svm_ ? &*svm_ : nullptr, jnd,
+    maker_ = std::make_unique<PairMaker>(speech_, *bank_, svm_ ? &*svm_ : nullptr, dimension_svms_, jnd,
                                          config_.Get<DegradationRangesConfig>("degrade"), synth, audio);
   }
   return *maker_;

@@ -3,6 +3,7 @@
 // on-the-fly training batches.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -47,6 +48,7 @@ class SynthSetup {
   const int threads_;
   const SynthPlan plan_;
   std::optional<JndSvm> svm_;
+  std::map<std::string, JndSvm> dimension_svms_;
   std::unique_ptr<NoiseBank> bank_;
   std::unique_ptr<PairMaker> maker_;
 };
@@ -68,8 +70,13 @@ nlohmann::json RunSynthesis(const Config& config, const std::vector<ManifestItem
 // call it before any stage runs.
 std::optional<JndSvm> LoadJndSvm(const JndConfig& jnd);
 
-// SHA-256 of the configured SVM model, "" when none: part of synth's cache
-// key, so retraining the model reruns synthesis.
+// jnd.svm_models loaded, by dimension. Throws UsageError naming the key for
+// a missing file, a model of another dimension, or one whose training
+// ranges do not cover the pairs [jnd] draws for its dimension.
+std::map<std::string, JndSvm> LoadDimensionSvms(const JndConfig& jnd);
+
+// SHA-256 of the configured SVM models, "" when none: part of synth's cache
+// key, so retraining a model reruns synthesis.
 std::string SvmModelFingerprint(const Config& config);
 
 }  // namespace jsqa

@@ -171,5 +171,62 @@ TEST(ListenCliTest, ChromiumTakesAWholeSessionAndItsAnswersTrainAnSvm) {
   EXPECT_TRUE(std::filesystem::exists(model)) << output;
 }
 
+// A test of AMR-NB modes around amr_nb(7.95): its export holds each pair's
+// chains and draws, and trains a codec_mode model.
+TEST(ListenCliTest, ACodecModeTestsJudgmentsTrainACodecModeModel) {
+  testing::TempDir dir;
+  ListenConfig config = testing::ShortListenConfig();
+  config.dimension = "codec_mode";
+  config.chain = "noise>amr_nb(7.95)";
+  config.start_delta = 3;
+  config.steps = "1";
+  config.min_delta = 1;
+  config.max_delta = 5;
+  config.catch_delta = 5;
+  config.headphone_check = false;
+  const std::string ini = WriteListenIni(dir.path(), config);
+  const std::string db = dir / "test.sqlite";
+  {
+    ServerProcess server(ini, db, dir / "server.log");
+    ListenerClient client(server.port());
+    ASSERT_EQ(client.Start().status, 201);
+    client.Post("/api/level", R"({"confirmed": true})");
+    for (int k = 0; k < 100; ++k) {
+      const nlohmann::json state = client.Get("/api/state").Json();
+      if (state["phase"] != "trials") break;
+      const int64_t trial = state["trial"]["id"];
+      const int right = ListeningStore(db).GetTrial(trial)->correct_choice;
+      // Right at 2 modes and more, a guess at one.
+      const double delta = ListeningStore(db).GetTrial(trial)->delta;
+      ASSERT_EQ(client.Answer(trial, delta >= 2 ? right : k % 2).status, 200);
+    }
+  }
+  const std::string csv = dir / "judgments.csv";
+  std::string output;
+  ASSERT_EQ(testing::RunCommand(testing::JsqaExecutable() + " listen export --db " + db + " --out " + csv, &output), 0)
+      << output;
+  EXPECT_NE(ReadTextFile(csv).find(",codec_mode,noise>amr_nb(7.95),noise>amr_nb(6.7),2,1,"), std::string::npos)
+      << ReadTextFile(csv);
+  ASSERT_EQ(testing::RunCommand(testing::JsqaExecutable() + " jnd-svm train --judgments " + csv + " --out " +
+                                    (dir / "codec.svm") + " --segment-seconds 1 --folds 2",
+                                &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("dimension: codec_mode"), std::string::npos) << output;
+  // The report fits the modes and cross-validates a codec_mode SVM; the
+  // shipped SNR model is not held against codec pairs.
+  ASSERT_EQ(testing::RunCommand(testing::JsqaExecutable() + " listen report --db " + db + " --out " +
+                                    (dir / "report") + " --bootstrap 50 --folds 2 --svm-model " +
+                                    testing::SourceDir() + "/configs/jnd-svm.model",
+                                &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("codec_mode JND around noise>amr_nb(7.95)"), std::string::npos) << output;
+  EXPECT_NE(output.find("2-fold cross-validated SVM trained on these judgments: accuracy"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("judges snr pairs, not codec_mode"), std::string::npos) << output;
+  EXPECT_TRUE(std::filesystem::exists(dir / "report/jnd.csv"));
+}
+
 }  // namespace
 }  // namespace jsqa

@@ -237,7 +237,7 @@ TEST(ListeningServerTest, ExportLeavesOutScreenedListenersAndLabelsAnswers) {
   EXPECT_EQ(rows[0].fields[4], "snr_db");
   for (size_t r = 1; r < rows.size(); ++r) {
     EXPECT_EQ(rows[r].fields[6], "0") << "every answer was right: heard different";
-    EXPECT_EQ(rows[r].fields[11], "1");
+    EXPECT_EQ(rows[r].fields[14], "1");
     // The pair is (snr_db, snr_db + delta_db) with the condition at the top.
     EXPECT_DOUBLE_EQ(std::stod(rows[r].fields[4]) + std::stod(rows[r].fields[5]), 10.0);
   }

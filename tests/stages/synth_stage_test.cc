@@ -245,6 +245,19 @@ TEST_F(SynthTest, AChainStepThatFailsIsCountedAndTheRunGoesOn) {
   EXPECT_GT(summary["totals"]["pairs"].get<int>(), 10);
 }
 
+// C50 has a published JND (Bradley et al. 1999): without an SVM of its
+// own, its pairs are judged by that prior, and none is unjudged.
+TEST_F(SynthTest, C50PairsAreJudgedByThePublishedPrior) {
+  const nlohmann::json summary =
+      Synthesize(dir_ / "out", {"jnd.chains=noise>reverb", "jnd.dimensions=c50", "jnd.deltas=c50:2"});
+  ASSERT_TRUE(summary["complete"].get<bool>());
+  const nlohmann::json& c50 = summary["totals"]["by_dimension"]["c50"];
+  EXPECT_GT(c50["accepted"].get<int>(), 0) << c50;
+  EXPECT_EQ(c50["unjudged"].get<int>(), 0) << c50;
+  // Δ up to 2 dB against a 1.1 dB JND: the prior turns some draws away.
+  EXPECT_GT(c50["draws"].get<int>(), c50["accepted"].get<int>() + c50["failed"].get<int>()) << c50;
+}
+
 TEST_F(SynthTest, BadChainsAndRangesAreRefusedNamingTheKey) {
   const auto refused = [&](const std::vector<std::string>& settings, const std::string& expected) {
     try {
@@ -260,6 +273,9 @@ TEST_F(SynthTest, BadChainsAndRangesAreRefusedNamingTheKey) {
   refused({"jnd.dimensions=warmth"}, "jnd.dimensions: unknown JND dimension 'warmth'");
   refused({"jnd.chains=noise>lowpass", "jnd.deltas=snr:2"}, "jnd.deltas: the SNR's Δ is set by jnd.delta_min_db");
   refused({"degrade.clipping_min=2"}, "degrade.clipping_min");
+  refused({"jnd.svm_models=snr:x.svm"}, "jnd.svm_models = snr:x.svm: the snr dimension's SVM is jnd.svm_model");
+  refused({"jnd.svm_models=warmth:x.svm"}, "unknown JND dimension 'warmth'");
+  refused({"jnd.svm_models=codec_mode"}, "'codec_mode' is not DIMENSION:FILE");
   refused({"degrade.lowpass_min=5000", "degrade.lowpass_max=4000"}, "the minimum is above the maximum");
 }
 

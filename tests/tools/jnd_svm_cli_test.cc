@@ -2,6 +2,8 @@
 // what a hand-written judgments CSV may get wrong.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -230,6 +232,73 @@ TEST_F(JndSvmCliTest, SynthRefusesPairsFarOutsideTheModelsRange) {
       << output;
   EXPECT_NE(output.find("but the config draws 15 to 20 dB"), std::string::npos) << output;
   EXPECT_FALSE(fs::exists(dir_ / "pairs/manifest.json"));
+}
+
+// AMR-NB mode judgments, as a listening test's export gives them: the
+// condition amr_nb(7.95) against 1 to 4 modes lower, heard as the same at
+// one mode only, over the SNRs the demo config draws.
+std::string CodecModeJudgments() {
+  const auto librivox = testing::LibrivoxClips();
+  const char* lower[] = {"6.7", "5.9", "5.15", "4.75"};
+  std::string csv = "clean_path,noise_path,snr_db,delta_db,label,dimension,chain,chain_b,delta,chain_seed,chain_key\n";
+  int row = 0;
+  for (const int snr : {-6, 0, 5, 10, 15, 21})
+    for (int modes = 1; modes <= 4; ++modes, ++row)
+      csv += librivox[static_cast<size_t>(row % 2)] + "," + testing::AlsaNoise() + "," + std::to_string(snr) +
+             ",0," + (modes == 1 ? "1" : "0") + ",codec_mode,noise>amr_nb(7.95),noise>amr_nb(" + lower[modes - 1] +
+             ")," + std::to_string(modes) + ",1," + std::to_string(row) + "\n";
+  return csv;
+}
+
+TEST_F(JndSvmCliTest, AChainDimensionsJudgmentsTrainItsModelAndSynthesisUsesIt) {
+  WriteBytes(dir_ / "codec.csv", CodecModeJudgments());
+  std::string output;
+  const std::string train = "jnd-svm train --out " + (dir_ / "codec.svm") +
+                            " --folds 3 --segment-seconds 2 --features snr_db,delta_db,spectral_distance --judgments ";
+  ASSERT_EQ(Jsqa(train + (dir_ / "codec.csv"), &output), 0) << output;
+  EXPECT_NE(output.find("24 judgments, 0 skipped"), std::string::npos) << output;
+  EXPECT_NE(output.find("dimension: codec_mode (Δ in units of 1; 0 rows of other dimensions left out)"),
+            std::string::npos)
+      << output;
+  EXPECT_EQ(output.find("acceptance vs delta_db"), std::string::npos) << "an SNR table for a codec model\n" << output;
+  EXPECT_NE(ReadBytes(dir_ / "codec.svm").find("#jsqa-jnd-svm dimension codec_mode 1\n"), std::string::npos);
+  const JndSvm svm = JndSvm::Load(dir_ / "codec.svm");
+  EXPECT_EQ(svm.dimension().name, "codec_mode");
+  // Δ in modes: the tolerance beyond the training range is a third of one.
+  EXPECT_TRUE(svm.Answers(kDelta, 4.3));
+  EXPECT_FALSE(svm.Answers(kDelta, 4.4));
+
+  // A file of two dimensions needs --dimension.
+  WriteBytes(dir_ / "mixed.csv", ReadBytes(dir_ / "codec.csv") + testing::LibrivoxClips()[0] + "," +
+                                     testing::AlsaNoise() + ",5,3,0,snr,noise,,3,,\n");
+  EXPECT_EQ(Jsqa("jnd-svm train --judgments " + (dir_ / "mixed.csv") + " --out " + (dir_ / "mixed.svm"), &output),
+            2);
+  EXPECT_NE(output.find("judgments of several JND dimensions (codec_mode, snr); choose one with --dimension"),
+            std::string::npos)
+      << output;
+  ASSERT_EQ(Jsqa(train + (dir_ / "mixed.csv") + " --dimension codec_mode", &output), 0) << output;
+  EXPECT_NE(output.find("1 rows of other dimensions left out"), std::string::npos) << output;
+
+  // Synthesis judges AMR-NB mode pairs with it: none is left unjudged.
+  const std::string config = testing::WriteDemoConfig(dir_.path(), "demo.ini");
+  const std::string codec_pairs = " --set 'jnd.chains=noise>amr_nb' --set jnd.dimensions=codec_mode --set jnd.svm_model="
+                                  " --set synth.max_speech_hours=0.002 --set synth.segment_seconds=2";
+  ASSERT_EQ(Jsqa("synth " + config + codec_pairs + " --set jnd.svm_models=codec_mode:" + (dir_ / "codec.svm") +
+                     " --out " + (dir_ / "pairs"),
+                 &output),
+            0)
+      << output;
+  const nlohmann::json manifest = nlohmann::json::parse(ReadBytes(dir_ / "pairs/manifest.json"));
+  const nlohmann::json& codec_mode = manifest["totals"]["by_dimension"]["codec_mode"];
+  EXPECT_GT(codec_mode["accepted"].get<int>(), 0) << codec_mode;
+  EXPECT_EQ(codec_mode["unjudged"].get<int>(), 0) << codec_mode;
+  // A model of another dimension is refused, naming the key, before any pair.
+  EXPECT_EQ(Jsqa("synth " + config + codec_pairs + " --set jnd.svm_models=codec_mode:" + testing::SourceDir() +
+                     "/configs/jnd-svm.model --out " + (dir_ / "wrong"),
+                 &output),
+            2);
+  EXPECT_NE(output.find("jnd.svm_models: codec_mode:"), std::string::npos) << output;
+  EXPECT_NE(output.find("the model judges snr pairs"), std::string::npos) << output;
 }
 
 TEST_F(JndSvmCliTest, MissingColumnIsAUsageError) {

@@ -6,13 +6,16 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "augment/audio_io.h"
+#include "augment/degradations/degradation.h"
 #include "pipeline/base/error.h"
 #include "augment/jnd_features.h"
 #include "augment/jnd_pair.h"
 #include "augment/resampler.h"
 #include "augment/segment.h"
+#include "pipeline/base/config_keys.h"
 #include "pipeline/base/csv.h"
 #include "pipeline/base/logging.h"
 
@@ -95,16 +98,70 @@ JudgmentRow ParseRow(const Columns& columns, const CsvRow& row, const fs::path& 
   };
   parsed.clean_path = resolve("clean_path");
   parsed.noise_path = resolve("noise_path");
+  parsed.dimension = columns.Get(row, "dimension").value_or("");
+  if (parsed.dimension.empty()) parsed.dimension = "snr";
+  parsed.delta = parsed.delta_db;
+  if (parsed.dimension != "snr") parsed.delta = ParseNumber(columns.Get(row, "delta").value_or(""), "delta");
+  // "noise>opus(16)": the steps after the noise.
+  const auto steps = [&](const std::string& chain) {
+    JSQA_CHECK(chain.rfind("noise", 0) == 0, "chain '", chain, "' does not start with noise");
+    const size_t first = chain.find('>');
+    return ParseChainText(first == std::string::npos ? "" : chain.substr(first + 1));
+  };
+  const std::string chain = columns.Get(row, "chain").value_or("");
+  parsed.steps_a = steps(chain.empty() ? "noise" : chain);
+  const std::string chain_b = columns.Get(row, "chain_b").value_or("");
+  parsed.steps_b = chain_b.empty() ? parsed.steps_a : steps(chain_b);
+  const auto key = [&](const char* column) -> uint64_t {
+    const std::string field = columns.Get(row, column).value_or("");
+    if (field.empty()) return 0;
+    char* end = nullptr;
+    const unsigned long long value = std::strtoull(field.c_str(), &end, 10);
+    JSQA_CHECK(*end == '\0' && field[0] != '-', column, " '", field, "' is not an unsigned integer");
+    return value;
+  };
+  parsed.chain_seed = key("chain_seed");
+  parsed.chain_key = key("chain_key");
+  JSQA_CHECK((parsed.steps_a.empty() && parsed.steps_b.empty()) || args.sample_rate == kDegradationRate,
+             "a chain of degradations works at ", kDegradationRate, " Hz, not --sample-rate ", args.sample_rate);
   return parsed;
+}
+
+std::string RowDimension(const Columns& columns, const CsvRow& row) {
+  const std::string dimension = columns.Get(row, "dimension").value_or("");
+  return dimension.empty() ? "snr" : dimension;
+}
+
+// The one dimension of a file's rows; UsageError when there are several.
+std::string OnlyDimension(const Columns& columns, const std::vector<CsvRow>& rows, const std::string& csv_path) {
+  std::set<std::string> found;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    try {
+      found.insert(RowDimension(columns, rows[i]));
+    } catch (const Error&) {
+      // A short row: ParseRow names it when it is read.
+    }
+  }
+  if (found.size() > 1)
+    throw UsageError(csv_path + ": judgments of several JND dimensions (" +
+                     JoinList(std::vector<std::string>(found.begin(), found.end()), ", ") +
+                     "); choose one with --dimension");
+  return found.empty() ? "snr" : *found.begin();
 }
 
 JndJudgment Judge(const JudgmentRow& row, const JudgmentReadArgs& args, JudgmentAudio& audio) {
   const JudgmentAudio::Segments segments = audio.Get(row);
   JndPair pair;
   MixJndPair(segments.clean, segments.noise, row.snr_db, row.snr_db + row.delta_db, JndMixArgs{}, pair);
+  if (!row.steps_a.empty() || !row.steps_b.empty()) {
+    pair.a = ApplyChain(pair.a, row.steps_a, row.chain_seed, row.chain_key).samples;
+    pair.b = ApplyChain(pair.b, row.steps_b, row.chain_seed, row.chain_key).samples;
+    LevelJndPair(JndMixArgs{}, pair);
+  }
   JndJudgment judgment;
   judgment.features = ComputeJndFeatures(pair.a, pair.b, segments.noise, pair.snr_a_db, pair.snr_b_db,
                                          args.sample_rate);
+  if (row.dimension != "snr") judgment.features[kDelta] = row.delta;
   judgment.label = row.label;
   return judgment;
 }
@@ -140,11 +197,11 @@ JudgmentSet ReadJudgments(const std::string& csv_path, const JudgmentReadArgs& a
   JudgmentAudio audio(args);
 
   JudgmentSet set;
+  set.dimension = args.dimension.empty() ? OnlyDimension(columns, rows, csv_path) : args.dimension;
   for (size_t i = 1; i < rows.size(); ++i) {
-    // A listening test's export may hold other JND dimensions (a codec
-    // mode, a loss rate); the SVM's features are an SNR pair's.
-    const std::optional<std::string> dimension = columns.Get(rows[i], "dimension");
-    if (dimension && !dimension->empty() && *dimension != "snr") {
+    // A listening test's export may hold several JND dimensions; a model
+    // judges one.
+    if (RowDimension(columns, rows[i]) != set.dimension) {
       ++set.other_dimensions;
       continue;
     }
@@ -158,8 +215,8 @@ JudgmentSet ReadJudgments(const std::string& csv_path, const JudgmentReadArgs& a
     }
   }
   if (set.other_dimensions > 0)
-    JSQA_LOG(kWarn) << csv_path << ": " << set.other_dimensions
-                    << " rows of JND dimensions other than snr left out (the SVM judges SNR pairs)";
+    JSQA_LOG(kWarn) << csv_path << ": " << set.other_dimensions << " rows of JND dimensions other than "
+                    << set.dimension << " left out";
   return set;
 }
 

@@ -3,7 +3,9 @@
 #include <optional>
 
 #include "pipeline/base/error.h"
+#include "augment/degradations/jnd_dimension.h"
 #include "augment/jnd_svm.h"
+#include "pipeline/base/config_keys.h"
 #include "tools/cli/cli_options.h"
 #include "tools/cli/command.h"
 #include "tools/cli/jnd_acceptance.h"
@@ -14,7 +16,7 @@ namespace jsqa {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: jsqa-pipeline jnd-svm train --judgments CSV --out MODEL [--c C --gamma G --folds K --seed N]\n"
+    "usage: jsqa-pipeline jnd-svm train --judgments CSV --out MODEL [--dimension D --c C --gamma G --folds K --seed N]\n"
     "       jsqa-pipeline jnd-svm prior --speech FILES_OR_DIRS... --noise FILES_OR_DIRS... --out CSV\n"
     "                                   [--count N --seed N --snr-min DB --snr-max DB --delta-max DB]\n"
     "       jsqa-pipeline jnd-svm acceptance --model MODEL --judgments CSV\n"
@@ -68,6 +70,9 @@ int TrainMain(const std::vector<std::string>& args) {
       ("judgments", po::value<std::string>()->required(),
        "CSV of judgments: clean_path, noise_path, snr_db, delta_db, label [, clean_offset_s, noise_offset_s]")
       ("out", po::value<std::string>()->required(), "libsvm model file to write")
+      ("dimension", po::value<std::string>(&read.dimension)->default_value(""),
+       "the JND dimension to learn (the CSV's dimension column); empty: the file's only one, snr without "
+       "the column")
       ("c", po::value<double>(&train.c)->default_value(train.c), "C-SVC cost")
       ("gamma", po::value<double>(&train.gamma)->default_value(train.gamma), "RBF gamma, on scaled features")
       ("folds", po::value<int>(&train.folds)->default_value(train.folds),
@@ -88,6 +93,13 @@ int TrainMain(const std::vector<std::string>& args) {
   train.features = ParseJndFeatureList(values["features"].as<std::string>());
 
   const JudgmentSet set = ReadJudgments(values["judgments"].as<std::string>(), read);
+  try {
+    train.dimension = {set.dimension, FindJndDimension(set.dimension).default_delta};
+  } catch (const Error& e) {
+    throw UsageError("--dimension: " + std::string(e.what()));
+  }
+  if (set.judgments.empty())
+    throw UsageError(values["judgments"].as<std::string>() + ": no usable judgments of dimension " + set.dimension);
   double accuracy = 0.0;
   const JndSvm svm = JndSvm::Train(set.judgments, train, &accuracy);
   const std::string out = values["out"].as<std::string>();
@@ -99,12 +111,15 @@ int TrainMain(const std::vector<std::string>& args) {
             << std::fixed << std::setprecision(1) << 100.0 * accuracy << " %\n"
             << "label 1 (heard as the same): " << same << ", label 0 (heard as different): "
             << set.judgments.size() - same << "\n"
+            << "dimension: " << train.dimension.name << " (Δ in units of " << FormatDouble(train.dimension.delta_scale)
+            << "; " << set.other_dimensions << " rows of other dimensions left out)\n"
             << "features: " << JndFeatureList(train.features) << "; training ranges:" << std::setprecision(2);
   for (int f = 0; f < kJndFeatureCount; ++f)
     std::cout << (f ? ", " : " ") << JndFeatureNames()[f] << " [" << svm.training_ranges()[f].min << ", "
               << svm.training_ranges()[f].max << "]";
   std::cout << "\nmodel written to " << out << "\n";
-  ReportAcceptance(svm, set, read, acceptance, out);
+  // The acceptance table re-mixes rows at growing SNR differences.
+  if (set.dimension == "snr") ReportAcceptance(svm, set, read, acceptance, out);
   return 0;
 }
 
@@ -125,6 +140,9 @@ int AcceptanceMain(const std::vector<std::string>& args) {
 
   const std::string model = values["model"].as<std::string>();
   const JndSvm svm = JndSvm::Load(model);
+  if (svm.dimension().name != "snr")
+    throw UsageError(model + " judges " + svm.dimension().name + " pairs; the acceptance table is for snr models");
+  read.dimension = "snr";
   const JudgmentSet set = ReadJudgments(values["judgments"].as<std::string>(), read);
   std::cout << set.rows.size() << " rows, " << set.skipped << " skipped\n";
   ReportAcceptance(svm, set, read, acceptance, model);
