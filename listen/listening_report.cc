@@ -311,10 +311,14 @@ void WriteListeningReport(const ListeningReport& report, const std::string& out_
       by_delta[answer.delta].first += answer.correct ? 1 : 0;
       ++by_delta[answer.delta].second;
     }
-    PlotSeries observed{"answers (proportion right)"};
+    // With its binomial standard error: the staircase visits the Δ near
+    // threshold often and the others a few times.
+    PlotSeries observed{"answers (proportion right ± 1 s.e.)"};
     for (const auto& [delta, counts] : by_delta) {
+      const double right = static_cast<double>(counts.first) / counts.second;
       observed.x.push_back(delta);
-      observed.y.push_back(static_cast<double>(counts.first) / counts.second);
+      observed.y.push_back(right);
+      observed.y_error.push_back(std::sqrt(right * (1.0 - right) / counts.second));
     }
     PlotSeries curve{"fit"};
     curve.markers = false;

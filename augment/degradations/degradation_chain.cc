@@ -83,8 +83,9 @@ std::vector<ChainStep> ParseChainText(const std::string& text, const Degradation
     const std::string part = text.substr(begin, end - begin);
     std::smatch match;
     JSQA_CHECK(std::regex_match(part, match, step_text), "'", part, "' is not name(strength), e.g. opus(16)");
+    const std::string number = match[2];
     char* number_end = nullptr;
-    const double strength = std::strtod(match[2].str().c_str(), &number_end);
+    const double strength = std::strtod(number.c_str(), &number_end);
     JSQA_CHECK(*number_end == '\0' && std::isfinite(strength), "'", part, "': the strength is not a number");
     CheckStrength(registry.Get(match[1]), strength);
     steps.push_back({match[1], strength});
