@@ -5,17 +5,15 @@
 
 #include <sys/socket.h>
 
-#include <regex>
 
 #include "listen/judgment_export.h"
+#include "listen/listening_requests.h"
 #include "listen/listening_report.h"
 #include "listen/web_assets.h"
 #include "pipeline/base/logging.h"
 
 namespace jsqa {
 namespace {
-
-constexpr char kCookie[] = "jsqa_listener";
 
 void SendJson(httplib::Response& response, int status, const nlohmann::json& body) {
   response.status = status;
@@ -26,35 +24,8 @@ void SendError(httplib::Response& response, int status, const std::string& reaso
   SendJson(response, status, {{"error", reason}});
 }
 
-// The listener's token from the Cookie header, "" when there is none.
 std::string SessionToken(const httplib::Request& request) {
-  const std::string cookies = request.get_header_value("Cookie");
-  static const std::regex cookie(std::string("(?:^|;\\s*)") + kCookie + "=([0-9a-f]{64})(?:;|$)");
-  std::smatch match;
-  return std::regex_search(cookies, match, cookie) ? match[1].str() : "";
-}
-
-// A JSON object body holding exactly `fields` (no more), else RequestError 400.
-nlohmann::json JsonBody(const httplib::Request& request, const std::vector<std::string>& fields) {
-  nlohmann::json body;
-  try {
-    body = nlohmann::json::parse(request.body);
-  } catch (const nlohmann::json::exception&) {
-    throw RequestError(400, "the body is not JSON");
-  }
-  if (!body.is_object()) throw RequestError(400, "the body is not a JSON object");
-  for (const auto& [name, value] : body.items())
-    if (std::find(fields.begin(), fields.end(), name) == fields.end())
-      throw RequestError(400, "unexpected field '" + name.substr(0, 40) + "'");
-  for (const std::string& field : fields)
-    if (!body.contains(field)) throw RequestError(400, "missing field '" + field + "'");
-  return body;
-}
-
-int64_t IntegerField(const nlohmann::json& body, const std::string& field) {
-  const nlohmann::json& value = body.at(field);
-  if (!value.is_number_integer()) throw RequestError(400, "field '" + field + "' is not an integer");
-  return value.get<int64_t>();
+  return SessionTokenOf(request.get_header_value("Cookie"));
 }
 
 void SetSecurityHeaders(httplib::Response& response) {
@@ -173,13 +144,13 @@ void ListeningServer::Route() {
   });
   server.Post("/api/session", [this](const httplib::Request& request, httplib::Response& response) {
     try {
-      const nlohmann::json body = JsonBody(request, {"consent"});
+      const nlohmann::json body = JsonObjectBody(request.body, {"consent"});
       if (body.at("consent") != true) throw RequestError(400, "consent must be true to start");
       const std::string token = SessionToken(request);
       if (const std::optional<int64_t> listener = token.empty() ? std::nullopt : service_.ListenerOf(token))
         return SendJson(response, 200, service_.State(*listener));
       ListeningService::NewSession session = service_.StartSession();
-      response.set_header("Set-Cookie", std::string(kCookie) + "=" + session.token +
+      response.set_header("Set-Cookie", std::string(kSessionCookie) + "=" + session.token +
                                             "; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000");
       SendJson(response, 201, session.state);
     } catch (const RequestError& e) {
@@ -197,7 +168,7 @@ void ListeningServer::Route() {
              }));
   server.Post("/api/level", listener_route([this](const httplib::Request& request, httplib::Response& response,
                                                       int64_t listener) {
-                const nlohmann::json body = JsonBody(request, {"confirmed"});
+                const nlohmann::json body = JsonObjectBody(request.body, {"confirmed"});
                 if (body.at("confirmed") != true) throw RequestError(400, "confirmed must be true");
                 SendJson(response, 200, service_.ConfirmLevel(listener));
               }));
@@ -210,7 +181,7 @@ void ListeningServer::Route() {
              }));
   server.Post("/api/answer", listener_route([this](const httplib::Request& request, httplib::Response& response,
                                                        int64_t listener) {
-                const nlohmann::json body = JsonBody(request, {"trial", "choice", "response_ms"});
+                const nlohmann::json body = JsonObjectBody(request.body, {"trial", "choice", "response_ms"});
                 const int64_t choice = IntegerField(body, "choice");
                 if (choice < 0 || choice > 9) throw RequestError(400, "choice " + std::to_string(choice) + " is out of range");
                 SendJson(response, 200,
@@ -219,7 +190,7 @@ void ListeningServer::Route() {
               }));
   server.Post("/api/comment", listener_route([this](const httplib::Request& request, httplib::Response& response,
                                                         int64_t listener) {
-                const nlohmann::json body = JsonBody(request, {"text"});
+                const nlohmann::json body = JsonObjectBody(request.body, {"text"});
                 if (!body.at("text").is_string()) throw RequestError(400, "field 'text' is not a string");
                 SendJson(response, 200, service_.Comment(listener, body.at("text").get<std::string>()));
               }));

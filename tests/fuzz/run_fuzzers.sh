@@ -15,7 +15,7 @@ seconds=${2:?usage: run_fuzzers.sh BUILD_DIR SECONDS}
 source_dir=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$build" && pwd)
 runs=$build/fuzz-runs
-targets=(fuzz_config fuzz_nisqa_csv fuzz_layouts fuzz_shard_reader)
+targets=(fuzz_config fuzz_nisqa_csv fuzz_layouts fuzz_shard_reader fuzz_listen_requests)
 
 # halt_on_error + the targets' own invariants: the first problem stops a
 # target. Whole malloc stacks only where damaged HDF5 files can be met
