@@ -12,6 +12,7 @@
 #include "augment/resampler.h"
 #include "augment/segment.h"
 #include "listen/headphone_check.h"
+#include "listen/listener_answers.h"
 #include "listen/screening.h"
 #include "listen/staircase.h"
 #include "pipeline/base/logging.h"
@@ -120,10 +121,9 @@ struct ListeningService::ListenerView {
   std::vector<StoredTrial> trials;
   std::map<std::string, Staircase> staircases;  // by environment
   int headphone_trials = 0;     // made
-  int headphone_answered = 0;
   int listening_trials = 0;     // listening and catch trials made
   int answered = 0;
-  ScreeningCounts screening;
+  ScreeningCounts screening;    // answered headphone and catch trials
   const StoredTrial* pending = nullptr;
   Phase phase = Phase::kLevel;
   int remaining = 0;  // trials still to come, at most
@@ -170,6 +170,7 @@ ListeningService::ListenerView ListeningService::View(int64_t listener) const {
   view.trials = store_.Trials(listener);
   const StaircaseRule rule = config_.Staircase();
   for (const std::string& environment : environments_) view.staircases.emplace(environment, Staircase(rule));
+  view.screening = CountScreening(view.trials);
   for (const StoredTrial& trial : view.trials) {
     if (trial.kind == TrialKind::kHeadphones) ++view.headphone_trials;
     else ++view.listening_trials;
@@ -178,32 +179,18 @@ ListeningService::ListenerView ListeningService::View(int64_t listener) const {
       continue;
     }
     ++view.answered;
-    switch (trial.kind) {
-      case TrialKind::kHeadphones:
-        ++view.headphone_answered;
-        ++view.screening.headphone_answered;
-        if (trial.correct) ++view.screening.headphone_correct;
-        break;
-      case TrialKind::kCatch:
-        ++view.screening.catch_answered;
-        if (trial.correct) ++view.screening.catch_correct;
-        break;
-      case TrialKind::kListening: {
-        const auto staircase = view.staircases.find(trial.staircase);
-        if (staircase != view.staircases.end() && !staircase->second.Finished())
-          staircase->second.Record(trial.correct);
-        break;
-      }
-    }
+    if (trial.kind != TrialKind::kListening) continue;
+    const auto staircase = view.staircases.find(trial.staircase);
+    if (staircase != view.staircases.end() && !staircase->second.Finished()) staircase->second.Record(trial.correct);
   }
   const int headphone_trials = config_.headphone_check ? config_.headphone_trials : 0;
   int staircase_trials_left = 0;
   for (const auto& [environment, staircase] : view.staircases)
     if (!staircase.Finished()) staircase_trials_left += config_.max_trials - staircase.trials();
   const int catch_left = config_.catch_every > 1 ? staircase_trials_left / (config_.catch_every - 1) : 0;
-  view.remaining = std::max(0, headphone_trials - view.headphone_answered) + staircase_trials_left + catch_left;
+  view.remaining = std::max(0, headphone_trials - view.screening.headphone_answered) + staircase_trials_left + catch_left;
   if (!view.listener.level_confirmed) view.phase = Phase::kLevel;
-  else if (view.headphone_answered < headphone_trials) view.phase = Phase::kHeadphones;
+  else if (view.screening.headphone_answered < headphone_trials) view.phase = Phase::kHeadphones;
   else if (staircase_trials_left > 0) view.phase = Phase::kTrials;
   else if (!view.listener.comment) view.phase = Phase::kComment;
   else view.phase = Phase::kDone;
