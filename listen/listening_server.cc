@@ -2,9 +2,7 @@
 
 #include <httplib.h>
 #include <openssl/crypto.h>
-
 #include <sys/socket.h>
-
 
 #include "listen/judgment_export.h"
 #include "listen/listening_requests.h"
@@ -22,6 +20,13 @@ void SendJson(httplib::Response& response, int status, const nlohmann::json& bod
 
 void SendError(httplib::Response& response, int status, const std::string& reason) {
   SendJson(response, status, {{"error", reason}});
+}
+
+// A page compiled into the binary (listen/web_assets.h), or 404.
+void SendAsset(httplib::Response& response, const std::string& name) {
+  const WebAsset* found = FindWebAsset(name);
+  if (!found) return SendError(response, 404, "no such page");
+  response.set_content(reinterpret_cast<const char*>(found->bytes), found->size, found->content_type);
 }
 
 std::string SessionToken(const httplib::Request& request) {
@@ -99,14 +104,7 @@ void ListeningServer::Route() {
     };
   };
   const auto asset = [](const std::string& name) {
-    return [name](const httplib::Request&, httplib::Response& response) {
-      const WebAsset* found = FindWebAsset(name);
-      if (!found) {
-        SendError(response, 404, "no such page");
-        return;
-      }
-      response.set_content(reinterpret_cast<const char*>(found->bytes), found->size, found->content_type);
-    };
+    return [name](const httplib::Request&, httplib::Response& response) { SendAsset(response, name); };
   };
 
   server.set_post_routing_handler([](const httplib::Request&, httplib::Response& response) {
@@ -134,9 +132,7 @@ void ListeningServer::Route() {
   server.Get("/", asset("index.html"));
   server.Get("/admin", asset("admin.html"));
   server.Get(R"(/static/([a-z]+\.(?:js|css)))", [](const httplib::Request& request, httplib::Response& response) {
-    const WebAsset* found = FindWebAsset(request.matches[1]);
-    if (!found) return SendError(response, 404, "no such page");
-    response.set_content(reinterpret_cast<const char*>(found->bytes), found->size, found->content_type);
+    SendAsset(response, request.matches[1]);
   });
 
   server.Get("/api/intro", [this](const httplib::Request&, httplib::Response& response) {
