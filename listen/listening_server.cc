@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 #include <openssl/crypto.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include "listen/judgment_export.h"
@@ -59,8 +61,13 @@ ListeningServer::ListeningServer(ListeningService& service, ListeningServerArgs 
   // the page at once overflows it, and Linux then drops handshakes that
   // the clients see as failed reads. The listening socket is remembered
   // here and listen() is called again on it with the system's maximum.
+  // TCP_NODELAY too (accepted sockets inherit it on Linux): cpp-httplib
+  // writes a response's headers and body separately, and Nagle's algorithm
+  // then holds the body until the client's delayed ACK, 40 ms a response.
   server_->set_socket_options([this](int socket) {
     httplib::default_socket_options(socket);
+    const int on = 1;
+    setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
     listening_socket_ = socket;
   });
   Route();

@@ -131,7 +131,7 @@ struct ListeningService::ListenerView {
 
 ListeningService::ListeningService(const ListenConfig& config, const std::string& db_path,
                                    const std::string& config_text)
-    : config_(config),
+    : config_((config.Validate("listen"), config)),
       condition_(ParseListeningCondition(config.chain, config.dimension, config.snr_db, "listen")),
       material_(FindListeningMaterial(config)),
       db_path_(db_path),

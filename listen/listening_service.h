@@ -54,7 +54,9 @@ ListeningMaterial FindListeningMaterial(const ListenConfig& config);
 class ListeningService {
  public:
   // Opens (or creates) the database at db_path. config_text: the resolved
-  // [listen] section, recorded in a new database.
+  // [listen] section, recorded in a new database. Validates config as
+  // loading it does (UsageError naming the key): a Δ that would leave a
+  // degradation's domain must not reach a trial.
   ListeningService(const ListenConfig& config, const std::string& db_path, const std::string& config_text);
 
   nlohmann::json Intro() const;
