@@ -100,13 +100,15 @@ std::string EncodeWav(const std::vector<float>& interleaved, int channels, int s
   info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
   SF_VIRTUAL_IO io{MemoryLength, MemorySeek, MemoryRead, MemoryWrite, MemoryTell};
   MemoryFile file;
-  SNDFILE* handle = sf_open_virtual(&io, SFM_WRITE, &info, &file);
+  detail::SndfilePtr handle(sf_open_virtual(&io, SFM_WRITE, &info, &file));
   if (!handle) ThrowFileError(what, sf_strerror(nullptr));
-  sf_command(handle, SFC_SET_NORM_FLOAT, nullptr, SF_FALSE);
+  // As WriteAudio: samples already in code units, +1.0 saturated to the top code.
+  sf_command(handle.get(), SFC_SET_NORM_FLOAT, nullptr, SF_FALSE);
+  const double scale = PcmScale(SF_FORMAT_PCM_16);
   std::vector<float> codes(interleaved.size());
-  for (size_t i = 0; i < codes.size(); ++i) codes[i] = static_cast<float>(std::min(interleaved[i] * 32768.0, 32767.0));
-  const sf_count_t written = sf_write_float(handle, codes.data(), static_cast<sf_count_t>(codes.size()));
-  if (sf_close(handle) != 0 || written != static_cast<sf_count_t>(codes.size()))
+  for (size_t i = 0; i < codes.size(); ++i) codes[i] = static_cast<float>(std::min(interleaved[i] * scale, scale - 1.0));
+  const sf_count_t written = sf_write_float(handle.get(), codes.data(), static_cast<sf_count_t>(codes.size()));
+  if (sf_close(handle.release()) != 0 || written != static_cast<sf_count_t>(codes.size()))
     ThrowFileError(what, "write failed");
   return std::move(file.bytes);
 }

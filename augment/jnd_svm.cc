@@ -344,15 +344,15 @@ double JndSvm::Probability(const JndFeatures& query) const {
     if (!impl_->features[f]) continue;
     const JndFeatureRange& range = impl_->ranges[f];
     const double value = query[f];
-    const bool in_db = f == kSnr || impl_->dimension.name == "snr";
-    const std::string unit = in_db ? " dB" : "";
+    // The message's parts are built only when the check fails.
+    const auto unit = [&] { return f == kSnr || impl_->dimension.name == "snr" ? " dB" : ""; };
     JSQA_CHECK(Answers(f, value),
                "JND SVM model ", impl_->name, " was trained on ", JndFeatureNames()[f],
-               f == kSnr ? " (a pair's lower SNR: s - delta when the draw goes down)"
-               : in_db   ? " (the SNR difference)"
-                         : " (the " + impl_->dimension.name + " difference)",
-               " from ", FormatFixed(range.min, 2), " to ", FormatFixed(range.max, 2), unit, "; this pair's ",
-               FormatFixed(value, 2), unit, " is more than ", FormatDouble(Tolerance(f)), unit,
+               f == kSnr                             ? " (a pair's lower SNR: s - delta when the draw goes down)"
+               : impl_->dimension.name == "snr" ? " (the SNR difference)"
+                                                : " (the " + impl_->dimension.name + " difference)",
+               " from ", FormatFixed(range.min, 2), " to ", FormatFixed(range.max, 2), unit(), "; this pair's ",
+               FormatFixed(value, 2), unit(), " is more than ", FormatDouble(Tolerance(f)), unit(),
                " outside it: retrain the model over the range the config asks for "
                "(jsqa-pipeline jnd-svm prior --snr-min/--snr-max/--delta-max) or narrow jnd.snr_*/jnd.delta_*");
     features[f] = std::clamp(value, range.min, range.max);

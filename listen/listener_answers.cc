@@ -29,6 +29,38 @@ std::map<std::string, std::vector<PsychometricTrial>> StaircaseAnswers(const std
   return answers;
 }
 
+ScreenedListeners ScreenListeners(const ListeningStore& store, const ScreeningRule& rule) {
+  ScreenedListeners screened;
+  for (const StoredListener& listener : store.Listeners()) {
+    ++screened.listeners;
+    std::vector<StoredTrial> trials = store.Trials(listener.id);
+    const ScreeningResult screening = Screen(CountScreening(trials), rule);
+    if (screening.included())
+      screened.included.push_back({listener, std::move(trials)});
+    else
+      screened.excluded.push_back("listener " + std::to_string(listener.id) + ": " + screening.reason);
+  }
+  return screened;
+}
+
+int HeardSame(const StoredTrial& trial, ListenTask task) {
+  if (task == ListenTask::kSameDifferent) return *trial.choice == 0 ? 1 : 0;
+  return trial.correct ? 0 : 1;
+}
+
+HeardPair HeardPairOf(const StoredTrial& trial, const ListeningCondition& condition, const ListenConfig& config) {
+  const bool upwards = config.direction == DegradeDirection::kUp;
+  HeardPair heard;
+  heard.delta_db = condition.moves_snr() ? trial.delta : 0.0;
+  heard.snr_db = upwards ? trial.base : trial.base - heard.delta_db;
+  heard.steps_a = condition.steps;
+  heard.steps_b = MovedSteps(condition, trial.delta, upwards);
+  heard.chain_seed = config.seed;
+  heard.chain_key = trial.stimulus_key;
+  if (!condition.moves_snr()) heard.dimension_delta = trial.delta;
+  return heard;
+}
+
 ListenConfig StoredListenConfig(const ListeningStore& store) {
   // The stored text is the section's INI ("key = value" lines); each line
   // becomes a "listen.key=value" override of the defaults.

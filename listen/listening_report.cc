@@ -3,21 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
-#include "augment/audio_io.h"
 #include "augment/counter_rng.h"
 #include "augment/degradations/jnd_dimension.h"
 #include "augment/jnd_features.h"
-#include "augment/jnd_pair.h"
 #include "augment/jnd_svm.h"
-#include "augment/resampler.h"
-#include "augment/segment.h"
 #include "listen/listener_answers.h"
 #include "listen/listening_condition.h"
 #include "listen/listening_store.h"
+#include "listen/trial_recordings.h"
 #include "pipeline/base/config_keys.h"
 #include "pipeline/base/csv.h"
 #include "pipeline/base/error.h"
@@ -49,49 +45,11 @@ JndEstimate Estimate(const std::string& who, const std::string& environment,
   return estimate;
 }
 
-// One judged pair, rebuilt as the server made it and as `jnd-svm train`
-// rebuilds a judgments row: speech cropped and padded, noise looped.
+// A judged pair's features (HeardPairFeatures) and what the listener heard.
 struct JudgedPair {
   JndFeatures features{};
   int heard_same = 0;
 };
-
-class RecordingCache {
- public:
-  const std::vector<float>& Get(const std::string& path) {
-    const auto found = cache_.find(path);
-    if (found != cache_.end()) return found->second;
-    const Audio audio = ReadAudio(path);
-    return cache_.emplace(path, Resample(audio.samples, audio.sample_rate, kRate)).first->second;
-  }
-
- private:
-  std::map<std::string, std::vector<float>> cache_;
-};
-
-JudgedPair Judged(const StoredTrial& trial, int heard_same, const ListenConfig& config, RecordingCache& recordings) {
-  const int64_t segment = std::llround(config.stimulus_seconds * kRate);
-  const std::vector<float>& speech = recordings.Get(trial.clean_path);
-  const int64_t available = static_cast<int64_t>(speech.size()) - trial.clean_offset;
-  JSQA_CHECK(available > 0, trial.clean_path, ": offset past its end");
-  const std::vector<float> clean = PadToLength(Crop(speech, trial.clean_offset, std::min(segment, available)), segment);
-  const std::vector<float> noise = LoopToLength(recordings.Get(trial.noise_path), trial.noise_offset, segment);
-  const bool upwards = config.direction == DegradeDirection::kUp;
-  const ListeningCondition condition = ParseListeningCondition(trial.chain, trial.dimension, trial.base, "listen");
-  // As `jnd-svm train` rebuilds an exported row: the lower SNR first.
-  const double moved = condition.moves_snr() ? trial.delta : 0.0;
-  const double low = upwards ? trial.base : trial.base - moved;
-  JndPair pair;
-  MixJndPair(clean, noise, low, low + moved, JndMixArgs{}, pair);
-  if (!condition.steps.empty()) {
-    pair.a = ApplyChain(pair.a, condition.steps, config.seed, trial.stimulus_key).samples;
-    pair.b = ApplyChain(pair.b, MovedSteps(condition, trial.delta, upwards), config.seed, trial.stimulus_key).samples;
-    LevelJndPair(JndMixArgs{}, pair);
-  }
-  JndFeatures features = ComputeJndFeatures(pair.a, pair.b, noise, pair.snr_a_db, pair.snr_b_db, kRate);
-  if (!condition.moves_snr()) features[kDelta] = trial.delta;
-  return {features, heard_same};
-}
 
 // ROC AUC of scores for positives (Mann-Whitney, ties counted half).
 double RocAuc(const std::vector<double>& scores, const std::vector<int>& positive) {
@@ -197,30 +155,20 @@ ListeningReport BuildListeningReport(const std::string& db_path, const Listening
   report.unit = FindJndDimension(config.dimension).delta_unit;
   PsychometricFitArgs fit_args;
   fit_args.guess_rate = GuessRate(config.task);
-  const ScreeningRule rule = config.Screening();
   std::map<std::string, std::vector<PsychometricTrial>> pooled;
   std::vector<JndEstimate> per_listener;
-  std::vector<StoredTrial> judged;
-  std::vector<int> judged_same;
-  for (const StoredListener& listener : store.Listeners()) {
-    ++report.listeners;
-    const std::vector<StoredTrial> trials = store.Trials(listener.id);
-    const ScreeningResult screening = Screen(CountScreening(trials), rule);
-    if (!screening.included()) {
-      report.excluded.push_back("listener " + std::to_string(listener.id) + ": " + screening.reason);
-      continue;
-    }
-    ++report.included;
+  std::vector<const StoredTrial*> judged;
+  const ScreenedListeners screened = ScreenListeners(store, config.Screening());
+  report.listeners = screened.listeners;
+  report.included = static_cast<int>(screened.included.size());
+  report.excluded = screened.excluded;
+  for (const auto& [listener, trials] : screened.included) {
     for (auto& [environment, answers] : StaircaseAnswers(trials)) {
       pooled[environment].insert(pooled[environment].end(), answers.begin(), answers.end());
       per_listener.push_back(Estimate("listener " + std::to_string(listener.id), environment, answers, fit_args, args));
     }
     for (const StoredTrial& trial : trials)
-      if (trial.choice && trial.kind == TrialKind::kListening) {
-        judged.push_back(trial);
-        const bool same_different = config.task == ListenTask::kSameDifferent;
-        judged_same.push_back(same_different ? (*trial.choice == 0) : !trial.correct);
-      }
+      if (trial.choice && trial.kind == TrialKind::kListening) judged.push_back(&trial);
   }
   for (auto& [environment, answers] : pooled)
     report.estimates.push_back(Estimate("pooled", environment, answers, fit_args, args));
@@ -229,9 +177,17 @@ ListeningReport BuildListeningReport(const std::string& db_path, const Listening
   if (judged.empty()) {
     report.svm_note = "no judged pairs from included listeners";
   } else {
-    RecordingCache recordings;
+    // Each pair rebuilt as `jnd-svm train` rebuilds an exported row.
+    const ListeningCondition condition =
+        ParseListeningCondition(config.chain, config.dimension, config.snr_db, "listen");
+    TrialRecordings recordings(config.stimulus_seconds);
     std::vector<JudgedPair> pairs;
-    for (size_t i = 0; i < judged.size(); ++i) pairs.push_back(Judged(judged[i], judged_same[i], config, recordings));
+    for (const StoredTrial* trial : judged) {
+      const TrialRecordings::Segments segments = recordings.Get(*trial);
+      pairs.push_back({HeardPairFeatures(segments.clean, segments.noise, HeardPairOf(*trial, condition, config),
+                                         kRate),
+                       HeardSame(*trial, config.task)});
+    }
     if (!args.svm_model.empty()) {
       JndSvm svm = JndSvm::Load(args.svm_model);
       if (svm.dimension().name == config.dimension)
@@ -313,14 +269,16 @@ void WriteListeningReport(const ListeningReport& report, const std::string& out_
     }
     // With its binomial standard error: the staircase visits the Δ near
     // threshold often and the others a few times.
-    PlotSeries observed{"answers (proportion right ± 1 s.e.)"};
+    PlotSeries observed;
+    observed.name = "answers (proportion right ± 1 s.e.)";
     for (const auto& [delta, counts] : by_delta) {
       const double right = static_cast<double>(counts.first) / counts.second;
       observed.x.push_back(delta);
       observed.y.push_back(right);
       observed.y_error.push_back(std::sqrt(right * (1.0 - right) / counts.second));
     }
-    PlotSeries curve{"fit"};
+    PlotSeries curve;
+    curve.name = "fit";
     curve.markers = false;
     const double high = std::max(by_delta.rbegin()->first, estimate.fit->DeltaAtDetection(0.9));
     for (int i = 0; i <= 100; ++i) {

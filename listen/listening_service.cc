@@ -17,6 +17,7 @@
 #include "listen/staircase.h"
 #include "pipeline/base/logging.h"
 #include "pipeline/base/sha256.h"
+#include "pipeline/corpus/audio_folder_layout.h"
 #include "pipeline/corpus/chime3_layout.h"
 
 namespace jsqa {
@@ -27,32 +28,10 @@ constexpr int kRate = kDegradationRate;  // Hz of every stimulus
 constexpr int64_t kMaxResponseMs = 3600 * 1000;
 constexpr size_t kWavCacheTrials = 64;
 
-bool IsAudioFile(const fs::path& path) {
-  std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return extension == ".wav" || extension == ".flac" || extension == ".ogg";
-}
-
-// Files as given; folders searched recursively, sorted so that draws do
-// not depend on directory order. Absolute: the database's trials are read
-// again (export, report) from other working folders.
+// FindAudioFiles of a comma-separated key, made absolute: the database's
+// trials are read again (export, report) from other working folders.
 std::vector<std::string> AudioFiles(const std::string& list, const std::string& key) {
-  std::vector<std::string> files;
-  for (const std::string& input : SplitList(list)) {
-    if (fs::is_directory(input)) {
-      std::vector<std::string> found;
-      for (const auto& entry : fs::recursive_directory_iterator(input))
-        if (entry.is_regular_file() && IsAudioFile(entry.path())) found.push_back(entry.path().string());
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else if (fs::is_regular_file(input)) {
-      files.push_back(input);
-    } else {
-      throw UsageError(key + ": " + input + ": no such file or folder");
-    }
-  }
-  if (files.empty()) throw UsageError(key + " = " + list + ": no audio files (.wav, .flac, .ogg)");
+  std::vector<std::string> files = FindAudioFiles(SplitList(list), key);
   for (std::string& file : files) file = fs::absolute(file).lexically_normal().string();
   return files;
 }
@@ -135,7 +114,8 @@ ListeningService::ListeningService(const ListenConfig& config, const std::string
       condition_(ParseListeningCondition(config.chain, config.dimension, config.snr_db, "listen")),
       material_(FindListeningMaterial(config)),
       db_path_(db_path),
-      store_(db_path, config_text) {
+      store_(db_path, config_text),
+      recordings_(config.stimulus_seconds) {
   for (const auto& [environment, files] : material_.noise) environments_.push_back(environment);
 }
 
@@ -197,6 +177,13 @@ ListeningService::ListenerView ListeningService::View(int64_t listener) const {
   return view;
 }
 
+int64_t ListeningService::Length(const std::string& path) const {
+  const auto found = lengths_.find(path);
+  if (found != lengths_.end()) return found->second;
+  const AudioInfo info = ProbeAudio(path);
+  return lengths_[path] = ResampledLength(info.frames, info.sample_rate, kRate);
+}
+
 StoredTrial ListeningService::MakeTrial(const ListenerView& view, int64_t listener) const {
   StoredTrial trial;
   trial.listener_id = listener;
@@ -231,14 +218,10 @@ StoredTrial ListeningService::MakeTrial(const ListenerView& view, int64_t listen
   trial.clean_path = material_.speech[rng.UniformInt(material_.speech.size())];
   const std::vector<std::string>& noise = material_.noise.at(trial.staircase);
   trial.noise_path = noise[rng.UniformInt(noise.size())];
-  const auto length = [](const std::string& path) {
-    const AudioInfo info = ProbeAudio(path);
-    return ResampledLength(info.frames, info.sample_rate, kRate);
-  };
-  const int64_t clean_length = length(trial.clean_path);
+  const int64_t clean_length = Length(trial.clean_path);
   // Short speech starts at 0 and is padded; longer speech is cropped.
   trial.clean_offset = clean_length > segment ? PickOffset(rng, clean_length, segment) : 0;
-  trial.noise_offset = PickOffset(rng, length(trial.noise_path), segment);
+  trial.noise_offset = PickOffset(rng, Length(trial.noise_path), segment);
   if (same_different) {
     if (identical) {
       trial.layout = "aa";
@@ -305,10 +288,9 @@ nlohmann::json ListeningService::Answer(int64_t listener, int64_t trial_id, int 
   const std::optional<StoredTrial> trial = store_.GetTrial(trial_id);
   if (!trial || trial->listener_id != listener)
     throw RequestError(404, "no trial " + std::to_string(trial_id) + " in this session");
+  // A listener's next trial is made only when none is pending, so an
+  // unanswered trial of theirs is the current one.
   if (trial->choice) throw RequestError(409, "trial " + std::to_string(trial_id) + " is already answered");
-  const ListenerView view = View(listener);
-  if (!view.pending || view.pending->id != trial_id)
-    throw RequestError(409, "trial " + std::to_string(trial_id) + " is not the current trial");
   const int choices = static_cast<int>(trial->kind == TrialKind::kHeadphones ? 3 : config_.Choices().size());
   if (choice < 0 || choice >= choices)
     throw RequestError(400, "choice " + std::to_string(choice) + ": allowed 0.." + std::to_string(choices - 1));
@@ -334,29 +316,17 @@ nlohmann::json ListeningService::Comment(int64_t listener, const std::string& te
   return StateLocked(listener);
 }
 
-const std::vector<float>& ListeningService::Recording(const std::string& path) {
-  const auto found = recordings_.find(path);
-  if (found != recordings_.end()) return found->second;
-  const Audio audio = ReadAudio(path);
-  return recordings_.emplace(path, Resample(audio.samples, audio.sample_rate, kRate)).first->second;
-}
-
 std::pair<std::vector<float>, std::vector<float>> ListeningService::Stimuli(const StoredTrial& trial) {
-  const int64_t segment = std::llround(config_.stimulus_seconds * kRate);
-  std::vector<float> clean, noise;
+  TrialRecordings::Segments segments;
   {
     std::lock_guard<std::mutex> lock(audio_mutex_);
-    const std::vector<float>& speech = Recording(trial.clean_path);
-    const int64_t available = static_cast<int64_t>(speech.size()) - trial.clean_offset;
-    JSQA_CHECK(available > 0, trial.clean_path, ": offset ", trial.clean_offset, " is past its end");
-    clean = PadToLength(Crop(speech, trial.clean_offset, std::min(segment, available)), segment);
-    noise = LoopToLength(Recording(trial.noise_path), trial.noise_offset, segment);
+    segments = recordings_.Get(trial);
   }
   StimulusArgs args;
   args.level_dbfs = config_.level_dbfs;
   args.seed = config_.seed;
   args.key = trial.stimulus_key;
-  StimulusPair pair = MakeStimulusPair(clean, noise, condition_, trial.delta,
+  StimulusPair pair = MakeStimulusPair(segments.clean, segments.noise, condition_, trial.delta,
                                        config_.direction == DegradeDirection::kUp, args);
   return {std::move(pair.a), std::move(pair.b)};
 }

@@ -21,6 +21,7 @@
 #include "listen/listen_config.h"
 #include "listen/listening_condition.h"
 #include "listen/listening_store.h"
+#include "listen/trial_recordings.h"
 #include "pipeline/base/error.h"
 
 namespace jsqa {
@@ -100,7 +101,9 @@ class ListeningService {
   nlohmann::json StateLocked(int64_t listener);
   StoredTrial MakeTrial(const ListenerView& view, int64_t listener) const;
   nlohmann::json TrialJson(const StoredTrial& trial) const;
-  const std::vector<float>& Recording(const std::string& path);
+  // A recording's length at the stimuli's rate, probed once (under
+  // store_mutex_, as MakeTrial runs).
+  int64_t Length(const std::string& path) const;
   std::pair<std::vector<float>, std::vector<float>> Stimuli(const StoredTrial& trial);
 
   ListenConfig config_;
@@ -110,8 +113,9 @@ class ListeningService {
   std::string db_path_;
   std::mutex store_mutex_;
   ListeningStore store_;
+  mutable std::map<std::string, int64_t> lengths_;
   std::mutex audio_mutex_;
-  std::map<std::string, std::vector<float>> recordings_;
+  TrialRecordings recordings_;  // guarded by audio_mutex_
   // The last few trials' WAV bytes per interval, newest first.
   std::list<std::pair<int64_t, std::vector<std::string>>> wav_cache_;
 };

@@ -36,11 +36,8 @@ void PretrainStage::CheckInputs(const Config& config, const std::set<std::string
   const auto& settings = config.Get<PretrainConfig>("pretrain");
   if (settings.source == PretrainConfig::Source::kShards)
     RequireInputOrSetting(inputs, "synth", settings.shards, "pretrain.shards");
-  else {
-    // Pairs are drawn on the fly: the models must cover [jnd].
-    LoadJndSvm(config.Get<JndConfig>("jnd"));
-    LoadDimensionSvms(config.Get<JndConfig>("jnd"));
-  }
+  else
+    CheckJndSvms(config.Get<JndConfig>("jnd"));  // pairs are drawn on the fly: the models must cover [jnd]
 }
 
 std::string PretrainStage::Fingerprint(const Config& config) const {

@@ -16,8 +16,7 @@ std::vector<std::string> SynthStage::InputFiles(const std::string& input, const 
 std::string SynthStage::Fingerprint(const Config& config) const { return SvmModelFingerprint(config); }
 
 void SynthStage::CheckInputs(const Config& config, const std::set<std::string>&) const {
-  LoadJndSvm(config.Get<JndConfig>("jnd"));
-  LoadDimensionSvms(config.Get<JndConfig>("jnd"));
+  CheckJndSvms(config.Get<JndConfig>("jnd"));
 }
 
 void SynthStage::Run(StageContext& context) const {

@@ -18,8 +18,7 @@ class SynthStage : public Stage {
   // Only the speech and noise manifests of prepare: a NISQA change leaves synth as it was.
   std::vector<std::string> InputFiles(const std::string& input, const Config& config) const override;
   std::string Fingerprint(const Config& config) const override;
-  // The SVM models exist and cover the [jnd] ranges (LoadJndSvm,
-  // LoadDimensionSvms).
+  // The SVM models exist and cover the [jnd] ranges (CheckJndSvms).
   void CheckInputs(const Config& config, const std::set<std::string>& inputs) const override;
   void Run(StageContext& context) const override;
 };

@@ -10,16 +10,21 @@
 namespace jsqa {
 namespace {
 
+// The position of strength among a codec's levels; throws naming the domain.
+long LevelIndex(const StrengthParameter& parameter, double strength) {
+  const auto found = std::find(parameter.levels.begin(), parameter.levels.end(), strength);
+  JSQA_CHECK(found != parameter.levels.end(), parameter.name, " = ", FormatDouble(strength), " is not one of ",
+             parameter.DomainText());
+  return found - parameter.levels.begin();
+}
+
 // Moves `strength` by `delta` (signed) in the dimension's unit.
 double Moved(const JndDimension& dimension, const StrengthParameter& parameter, double strength, double delta) {
   if (dimension.delta_unit == "Bark") return BarkToHz(HzToBark(strength) + delta);
   if (dimension.name == "clip_threshold") return strength * std::pow(10.0, delta / 20.0);
   if (!parameter.levels.empty()) {
-    const auto found = std::find(parameter.levels.begin(), parameter.levels.end(), strength);
-    JSQA_CHECK(found != parameter.levels.end(), parameter.name, " = ", FormatDouble(strength), " is not one of ",
-               parameter.DomainText());
     const long steps = std::max(1L, std::lround(std::fabs(delta)));
-    const long index = (found - parameter.levels.begin()) + (delta < 0 ? -steps : steps);
+    const long index = LevelIndex(parameter, strength) + (delta < 0 ? -steps : steps);
     // Outside the levels: a value no domain contains, so the caller turns.
     if (index < 0 || index >= static_cast<long>(parameter.levels.size())) return parameter.max + 1.0;
     return parameter.levels[index];
@@ -66,15 +71,8 @@ double StrengthDifference(const Degradation& degradation, double a, double b) {
   const StrengthParameter parameter = degradation.strength();
   if (dimension.delta_unit == "Bark") return std::fabs(HzToBark(b) - HzToBark(a));
   if (dimension.name == "clip_threshold") return std::fabs(20.0 * std::log10(b / a));
-  if (!parameter.levels.empty()) {
-    const auto index = [&](double value) {
-      const auto found = std::find(parameter.levels.begin(), parameter.levels.end(), value);
-      JSQA_CHECK(found != parameter.levels.end(), parameter.name, " = ", FormatDouble(value), " is not one of ",
-                 parameter.DomainText());
-      return found - parameter.levels.begin();
-    };
-    return static_cast<double>(std::labs(index(b) - index(a)));
-  }
+  if (!parameter.levels.empty())
+    return static_cast<double>(std::labs(LevelIndex(parameter, b) - LevelIndex(parameter, a)));
   return std::fabs(b - a);
 }
 

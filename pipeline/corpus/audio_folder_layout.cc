@@ -34,6 +34,25 @@ CorpusListing ListAudioFolder(const std::string& dir) {
   return listing;
 }
 
+std::vector<std::string> FindAudioFiles(const std::vector<std::string>& inputs, const std::string& what) {
+  std::vector<std::string> files;
+  for (const std::string& input : inputs) {
+    if (fs::is_directory(input)) {
+      std::vector<std::string> found;
+      for (const auto& entry : fs::recursive_directory_iterator(input))
+        if (entry.is_regular_file() && IsAudioFile(entry.path())) found.push_back(entry.path().string());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(input)) {
+      files.push_back(input);
+    } else {
+      throw UsageError(what + " " + input + ": no such file or folder");
+    }
+  }
+  if (files.empty()) throw UsageError(what + ": no audio files (.wav, .flac, .ogg) found");
+  return files;
+}
+
 CorpusListing ListAudioFileList(const std::string& list_path) {
   std::ifstream in(list_path);
   if (!in) throw Error(list_path + ": cannot read audio list");

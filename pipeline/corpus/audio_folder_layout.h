@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "pipeline/corpus/corpus_item.h"
 
@@ -20,5 +21,12 @@ CorpusListing ListAudioFolder(const std::string& dir);
 // ("other"). Missing files are skipped with "list:LINE" and the reason;
 // files sharing an id are handled as in a folder.
 CorpusListing ListAudioFileList(const std::string& list_path);
+
+// The audio files (.wav, .flac, .ogg) inputs name: files as given, folders
+// searched recursively and sorted, so that what is drawn from the list does
+// not depend on directory order. Throws UsageError "<what> <input>: no
+// such file or folder", or "<what>: no audio files (.wav, .flac, .ogg)
+// found" when there are none.
+std::vector<std::string> FindAudioFiles(const std::vector<std::string>& inputs, const std::string& what);
 
 }  // namespace jsqa

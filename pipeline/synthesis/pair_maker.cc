@@ -143,18 +143,16 @@ bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utt
     // SNR pairs are judged here, before any later step; the other
     // dimensions differ only after the chain, and are judged then.
     const bool snr_pair = chain.dimension == kSnrDimension;
-    bool judged = svm_ && snr_pair;
-    double probability =
-        judged ? svm_->Probability(ComputeJndFeatures(pair.a, pair.b, noise, pair.snr_a_db, pair.snr_b_db,
-                                                    audio_.sample_rate, svm_->features()))
-               : 1.0;
-    if (probability < jnd_.svm_threshold) continue;
+    std::optional<double> same;  // P(heard as the same), when someone judges the pair
+    if (svm_ && snr_pair)
+      same = svm_->Probability(ComputeJndFeatures(pair.a, pair.b, noise, pair.snr_a_db, pair.snr_b_db,
+                                                  audio_.sample_rate, svm_->features()));
+    if (same && *same < jnd_.svm_threshold) continue;
     if (!chain.steps_a.empty()) {
       try {
         DegradeAfterNoise(chain, pair);
       } catch (const Error& e) {
-        // A codec that fails or a strength that cannot move: counted, and
-        // another draw.
+        // A codec that fails: counted, and another draw.
         JSQA_LOG(kWarn) << "synth: " << utterance_id << " segment " << segment << " draw " << draw << ": "
                         << e.what();
         ++counts.failed_by_dimension[chain.dimension];
@@ -162,22 +160,19 @@ bool PairMaker::MakePair(const std::vector<float>& clean, const std::string& utt
       }
     }
     if (!snr_pair) {
-      if (const std::optional<double> same = JudgeChainPair(chain, pair, noise)) {
-        judged = true;
-        probability = *same;
-        if (probability < jnd_.svm_threshold) continue;
-      }
+      same = JudgeChainPair(chain, pair, noise);
+      if (same && *same < jnd_.svm_threshold) continue;
     }
     ++counts.accepted_by_environment[environment];
     ++counts.accepted_by_dimension[chain.dimension];
-    if (!judged) ++counts.unjudged_by_dimension[chain.dimension];
+    if (!same) ++counts.unjudged_by_dimension[chain.dimension];
     pair.dimension = chain.dimension;
     pair.chain = chain.chain;
     pair.utterance_id = utterance_id;
     pair.segment = segment;
     pair.noise_id = noise_.Id(noise_index);
     pair.noise_offset = noise_offset;
-    pair.jnd_probability = probability;
+    pair.jnd_probability = same.value_or(1.0);
     pair.draws = draw;
     return true;
   }

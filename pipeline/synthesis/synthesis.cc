@@ -72,8 +72,7 @@ void LogAcceptance(const SynthCounts& counts) {
   std::string by_environment;
   int64_t draws_total = 0, accepted_total = 0;
   for (const auto& [environment, draws] : counts.draws_by_environment) {
-    const int64_t accepted =
-        counts.accepted_by_environment.count(environment) ? counts.accepted_by_environment.at(environment) : 0;
+    const int64_t accepted = CountOf(counts.accepted_by_environment, environment);
     by_environment += " " + environment + " " + Percent(accepted, draws);
     draws_total += draws;
     accepted_total += accepted;
@@ -139,6 +138,11 @@ std::map<std::string, JndSvm> LoadDimensionSvms(const JndConfig& jnd) {
     svms.emplace(dimension, std::move(svm));
   }
   return svms;
+}
+
+void CheckJndSvms(const JndConfig& jnd) {
+  LoadJndSvm(jnd);
+  LoadDimensionSvms(jnd);
 }
 
 std::string SvmModelFingerprint(const Config& config) {

@@ -75,6 +75,9 @@ std::optional<JndSvm> LoadJndSvm(const JndConfig& jnd);
 // ranges do not cover the pairs [jnd] draws for its dimension.
 std::map<std::string, JndSvm> LoadDimensionSvms(const JndConfig& jnd);
 
+// LoadJndSvm and LoadDimensionSvms, for the stages' checks before any runs.
+void CheckJndSvms(const JndConfig& jnd);
+
 // SHA-256 of the configured SVM models, "" when none: part of synth's cache
 // key, so retraining a model reruns synthesis.
 std::string SvmModelFingerprint(const Config& config);

@@ -10,9 +10,9 @@
 
 #include "augment/audio_io.h"
 #include "augment/degradations/degradation.h"
+#include "augment/degradations/heard_pair.h"
 #include "pipeline/base/error.h"
 #include "augment/jnd_features.h"
-#include "augment/jnd_pair.h"
 #include "augment/resampler.h"
 #include "augment/segment.h"
 #include "pipeline/base/config_keys.h"
@@ -151,17 +151,10 @@ std::string OnlyDimension(const Columns& columns, const std::vector<CsvRow>& row
 
 JndJudgment Judge(const JudgmentRow& row, const JudgmentReadArgs& args, JudgmentAudio& audio) {
   const JudgmentAudio::Segments segments = audio.Get(row);
-  JndPair pair;
-  MixJndPair(segments.clean, segments.noise, row.snr_db, row.snr_db + row.delta_db, JndMixArgs{}, pair);
-  if (!row.steps_a.empty() || !row.steps_b.empty()) {
-    pair.a = ApplyChain(pair.a, row.steps_a, row.chain_seed, row.chain_key).samples;
-    pair.b = ApplyChain(pair.b, row.steps_b, row.chain_seed, row.chain_key).samples;
-    LevelJndPair(JndMixArgs{}, pair);
-  }
+  HeardPair heard{row.snr_db, row.delta_db, row.steps_a, row.steps_b, row.chain_seed, row.chain_key, std::nullopt};
+  if (row.dimension != "snr") heard.dimension_delta = row.delta;
   JndJudgment judgment;
-  judgment.features = ComputeJndFeatures(pair.a, pair.b, segments.noise, pair.snr_a_db, pair.snr_b_db,
-                                         args.sample_rate);
-  if (row.dimension != "snr") judgment.features[kDelta] = row.delta;
+  judgment.features = HeardPairFeatures(segments.clean, segments.noise, heard, args.sample_rate);
   judgment.label = row.label;
   return judgment;
 }

@@ -1,7 +1,6 @@
 #include "tools/cli/jnd_prior_judgments.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <filesystem>
 
@@ -12,37 +11,16 @@
 #include "augment/jnd_prior.h"
 #include "augment/segment.h"
 #include "pipeline/base/csv.h"
+#include "pipeline/corpus/audio_folder_layout.h"
 
 namespace jsqa {
 namespace fs = std::filesystem;
 namespace {
 
-// What libsndfile decodes among the formats corpora ship in.
-bool IsAudioFile(const fs::path& path) {
-  std::string extension = path.extension().string();
-  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return extension == ".wav" || extension == ".flac" || extension == ".ogg";
-}
-
-// Files as given; folders searched recursively for audio, sorted so the
-// list (and the CSV) does not depend on directory order.
+// FindAudioFiles as paths.
 std::vector<fs::path> ExpandInputs(const std::vector<std::string>& inputs, const std::string& option) {
-  std::vector<fs::path> files;
-  for (const std::string& input : inputs) {
-    if (fs::is_directory(input)) {
-      std::vector<fs::path> found;
-      for (const auto& entry : fs::recursive_directory_iterator(input))
-        if (entry.is_regular_file() && IsAudioFile(entry.path())) found.push_back(entry.path());
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else if (fs::is_regular_file(input)) {
-      files.emplace_back(input);
-    } else {
-      throw UsageError(option + " " + input + ": no such file or folder");
-    }
-  }
-  if (files.empty()) throw UsageError(option + ": no audio files (.wav, .flac, .ogg) found");
-  return files;
+  const std::vector<std::string> files = FindAudioFiles(inputs, option);
+  return {files.begin(), files.end()};
 }
 
 struct Recording {

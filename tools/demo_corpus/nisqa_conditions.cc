@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include "augment/degradations/degradation_registry.h"
 #include "pipeline/base/config_keys.h"
+#include "pipeline/base/text_files.h"
 
 namespace jsqa {
 namespace {
@@ -28,12 +28,6 @@ constexpr double kNoiseProbability = 0.7;
 constexpr double kMinSnrDb = -5.0, kMaxSnrDb = 40.0;
 constexpr double kLossProbability = 0.3;  // of a codec channel
 constexpr double kMinLoss = 0.02, kMaxLoss = 0.2;
-
-std::string Fixed(double value, int decimals) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.*f", decimals, value);
-  return text;
-}
 
 bool IsNarrowbandCodec(const std::string& name) {
   return name == "amr_nb" || name == "g711" || name == "g726" || name == "gsm_fr";
@@ -81,22 +75,22 @@ NisqaCondition DrawNisqaCondition(CounterRng& rng) {
 std::map<std::string, std::string> NisqaConditionColumns(const NisqaCondition& condition, double realised_snr_db) {
   std::map<std::string, std::string> columns;
   columns["bgn"] = condition.noise ? "1" : "0";
-  if (condition.noise) columns["bgn_snr"] = Fixed(realised_snr_db, 2);
+  if (condition.noise) columns["bgn_snr"] = FormatFixed(realised_snr_db, 2);
   for (const ChainStep& step : condition.channel) {
     const std::string& name = step.degradation;
     if (name == "packet_loss") {
       columns["plcMode1"] = "codec";
-      columns["FER1"] = Fixed(step.strength, 4);
+      columns["FER1"] = FormatFixed(step.strength, 4);
     } else if (name == "bandpass" || name == "lowpass") {
       columns["filter"] = name;
       if (name == "bandpass") columns["bp_low"] = "300";
-      columns["bp_high"] = Fixed(step.strength, 0);
+      columns["bp_high"] = FormatFixed(step.strength, 0);
     } else if (name == "mnru") {
       columns["p50mnru"] = "1";
-      columns["p50_q"] = Fixed(step.strength, 2);
+      columns["p50_q"] = FormatFixed(step.strength, 2);
     } else if (name == "clipping") {
       columns["clipping"] = "1";
-      columns["cl_th"] = Fixed(step.strength, 3);
+      columns["cl_th"] = FormatFixed(step.strength, 3);
     } else {
       columns["codec1"] = name;
       columns["bMode1"] = FormatDouble(CodecBitrate(step));
@@ -125,7 +119,7 @@ double NisqaProxyMos(const std::map<std::string, std::string>& columns) {
 }
 
 std::string NisqaConditionText(const NisqaCondition& condition, double realised_snr_db) {
-  std::string text = condition.noise ? "noise Noise.wav, SNR " + Fixed(realised_snr_db, 1) + " dB" : "";
+  std::string text = condition.noise ? "noise Noise.wav, SNR " + FormatFixed(realised_snr_db, 1) + " dB" : "";
   if (!condition.channel.empty()) text += std::string(text.empty() ? "" : ", ") + ChainText(condition.channel);
   return text;
 }
